@@ -93,6 +93,103 @@ def remove(names: Annotated[list[str], typer.Argument(help="document file names,
         raise typer.Exit(2)
 
 
+def _searcher():
+    from models.embeddings import get_embeddings
+    from ingest.index import SpeechIndex
+    from retrieval.hybrid import HybridSearcher
+
+    settings = get_settings()
+    embeddings = get_embeddings(settings)
+    return HybridSearcher(SpeechIndex.open(settings, embeddings), embeddings, settings)
+
+
+@app.command()
+def search(
+    question: str,
+    k: Annotated[int, typer.Option("--k", help="passages to return")] = 5,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    doc: Annotated[list[str] | None, typer.Option(help="only these documents (file names)")] = None,
+    genre: Annotated[str | None, typer.Option()] = None,
+    speaker: Annotated[str | None, typer.Option()] = None,
+    year_from: Annotated[int | None, typer.Option()] = None,
+    year_to: Annotated[int | None, typer.Option()] = None,
+) -> None:
+    """Print the ranked passages for a question, with title, date, section and score."""
+    from retrieval.hybrid import SearchFilters
+
+    filters = SearchFilters(tuple(doc or ()), genre, speaker, year_from, year_to)
+    result = _searcher().search(question, k, filters)
+    if as_json:
+        print(json.dumps({"question": question, "references": result.intent.references,
+                          "missing": result.intent.missing, "retrieved": [p.public() for p in result.passages],
+                          "timings": result.timings}, ensure_ascii=False, indent=1))
+        return
+    if result.intent.missing:
+        console.print(f"[yellow]not in the corpus:[/yellow] {'、'.join(result.intent.missing)}")
+    for rank, p in enumerate(result.passages, 1):
+        Console().print(f"[bold]{rank}. {p.title}[/bold] {p.date} · {p.section or '—'} · score {p.score:.4f}")
+        Console().print(f"   {p.text}\n")
+
+
+@app.command()
+def ask(
+    question: str,
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON object: answer, citations, retrieved, timings")] = False,
+) -> None:
+    """Answer a question from the speeches, citing the passages used; says so when the corpus does not answer."""
+    from answer.chain import AnswerChain
+
+    chain = AnswerChain(_searcher(), get_settings())
+    if as_json:
+        print(json.dumps(chain.answer(question).public(), ensure_ascii=False, indent=1))
+        return
+    out = Console()
+    shown = 0
+    for event in chain.stream(question):
+        if event["type"] == "draft":
+            console.print(event["text"][shown:], end="", style="dim")
+            shown = len(event["text"])
+            continue
+        result = event["answer"]
+        if shown:
+            console.print()
+        out.print(f"\n[bold]{result.answer}[/bold]")
+        if result.abstained and result.reason:
+            out.print(f"[dim]（{result.reason}）[/dim]")
+        for c in result.citations:
+            out.print(f"[{c['marker']}] {c['title']}（{c['date'] or '日期不详'}）{c['section'] or ''}\n    “{c['quote']}”")
+
+
+@app.command(name="eval")
+def evaluate(
+    gold: Annotated[Path, typer.Option(help="a gold .jsonl file (../shared/eval/FORMAT.md)")],
+    out: Annotated[Path, typer.Option(help="output folder for answers.jsonl, metrics.json, report.md")],
+    retrieval_only: Annotated[bool, typer.Option("--retrieval-only")] = False,
+    limit: Annotated[int | None, typer.Option(help="first N questions only")] = None,
+    ids: Annotated[str | None, typer.Option(help="comma-separated question ids")] = None,
+) -> None:
+    """Evaluate on gold questions; resumes an interrupted run found in --out. Prints metrics.json."""
+    from eval import run as runner
+
+    questions = runner.load_gold(gold)
+    if ids:
+        wanted = set(ids.split(","))
+        questions = [q for q in questions if q["id"] in wanted]
+    questions = questions[:limit] if limit else questions
+    searcher = _searcher()
+    baseline = runner.run(questions, out / "baseline_dense", runner.retrieval_answer(searcher, "dense"), False,
+                          "dense baseline")
+    if retrieval_only:
+        metrics = runner.run(questions, out, runner.retrieval_answer(searcher), False, "retrieval")
+    else:
+        from answer.chain import AnswerChain
+
+        chain = AnswerChain(searcher, get_settings())
+        metrics = runner.run(questions, out, lambda qid, q: chain.answer(q, qid=qid).public(), True, "answers")
+    runner.write_report(out, questions, metrics, baseline, f"Evaluation on {gold.name}")
+    print(json.dumps({k: v for k, v in metrics.items() if k != "by_type"}, indent=1))
+
+
 def main() -> None:
     """Console-script entry point."""
     sys.exit(app())

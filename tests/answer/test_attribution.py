@@ -1,0 +1,42 @@
+from answer.attribution import attribute, clauses, facts
+from retrieval.hybrid import Passage
+
+
+def _p(text: str) -> Passage:
+    return Passage("d#x#0", "d.txt", "标题", "", "2019-03-05", "讲话", "", 100, 100 + len(text), text, 1.0)
+
+
+def test_clauses_strip_model_markers() -> None:
+    assert clauses("甲乙丙[1]。丁戊己【2, 3】；庚") == ["甲乙丙。", "丁戊己；", "庚"]
+
+
+def test_facts_are_numbers_quotes_and_list_items() -> None:
+    assert "6%-6.5%" not in facts("增长6%－6.5%")  # numbers are checked one by one
+    assert {"6%", "6.5%"} <= set(facts("增长6%－6.5%"))
+    assert "四个自信" in facts("增强“四个自信”")
+    assert {"道路自信", "理论自信", "制度自信"} <= set(facts("道路自信、理论自信、制度自信、文化自信"))
+
+
+def test_clause_cited_to_the_passage_holding_its_facts() -> None:
+    passages = [_p("今年发展的主要预期目标是：国内生产总值增长6.5%左右。"), _p("今年经济社会发展的主要预期目标是：国内生产总值增长6%－6.5%；")]
+    (clause,) = attribute("国内生产总值增长6%－6.5%。", "国内生产总值增长目标是多少？", passages)
+    assert [s.passage for s in clause.passages] == [1]
+    s = clause.passages[0]
+    assert "6%－6.5%" in passages[1].text[s.quote_start:s.quote_end]
+
+
+def test_list_spread_over_two_passages_cites_both() -> None:
+    passages = [_p("要坚持道路自信、理论自信。"), _p("还要坚持制度自信、文化自信。")]
+    (clause,) = attribute("道路自信、理论自信、制度自信、文化自信。", "四个自信是什么？", passages)
+    assert sorted(s.passage for s in clause.passages) == [0, 1]
+
+
+def test_restating_the_question_is_not_cited() -> None:
+    (clause,) = attribute("讲话推广了哪个县的经验。", "讲话推广了哪个县的经验？", [_p("推广富顺县经验。")])
+    assert clause.restates_question and clause.passages == []
+
+
+def test_half_width_punctuation_in_source_matches_full_width_answer() -> None:
+    (clause,) = attribute("对4万多名干部进行全覆盖培训，进一步凝聚共识。", "培训了多少干部？",
+                          [_p("对4万多名干部进行全覆盖培训,进一步凝聚共识、提升能力。")])
+    assert clause.passages and clause.passages[0].coverage > 0.9

@@ -1,0 +1,99 @@
+"""The chain's logic with a fake LLM: verified citations, abstention, polite refusals, follow-ups, streaming."""
+
+from pathlib import Path
+
+import pytest
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+from answer.chain import EMPTY_QUESTION, REFUSAL, TOO_LONG, AnswerChain
+from config import Settings
+from ingest.index import SpeechIndex
+from ingest.pipeline import ingest
+from retrieval.hybrid import HybridSearcher
+from tests.conftest import SEED
+
+GWR_2019 = "2019-03-05_gwr-2019.txt"
+
+
+@pytest.fixture
+def searcher(settings: Settings, fake_index: SpeechIndex, corpus_dir: Path) -> HybridSearcher:
+    ingest([corpus_dir / SEED, corpus_dir / GWR_2019], settings, fake_index)
+    keyword_only = settings.model_copy(update={"fusion_dense_weight": 0.0})  # fake vectors would only add noise
+    return HybridSearcher(fake_index, fake_index.vectors.embeddings, keyword_only)
+
+
+def _chain(searcher: HybridSearcher, *responses: str) -> AnswerChain:
+    return AnswerChain(searcher, searcher.settings, FakeListChatModel(responses=list(responses)))
+
+
+def test_copied_answer_is_cited_to_the_passage_that_holds_it(searcher: HybridSearcher) -> None:
+    chain = _chain(searcher, "国内生产总值增长6%－6.5%。")
+    result = chain.answer("2019年政府工作报告提出的国内生产总值增长预期目标是多少？")
+    assert not result.abstained
+    assert result.answer == "国内生产总值增长6%－6.5%[1]。"
+    (citation,) = result.citations
+    assert citation["doc"] == GWR_2019 and citation["marker"] == 1
+    document = searcher.index.store.document(GWR_2019).text
+    assert document[citation["quote_start"]:citation["quote_end"]] == citation["quote"]
+    assert "6%－6.5%" in citation["quote"]
+    assert document[citation["start"]:citation["end"]] == citation["text"]
+
+
+def test_models_own_markers_are_replaced_by_verified_ones(searcher: HybridSearcher) -> None:
+    result = _chain(searcher, "对4万多名县处级以上领导干部进行全覆盖培训[3]。").answer(
+        "2014年全省对多少名县处级以上领导干部进行了全覆盖培训？")
+    assert result.answer.endswith("[1]。") and "[3]" not in result.answer
+    assert result.citations[0]["doc"] == SEED
+
+
+def test_invented_numbers_are_never_shown(searcher: HybridSearcher) -> None:
+    result = _chain(searcher, "全省离退休干部有123456人。").answer("全省离退休干部有多少人？")
+    assert result.abstained and result.answer == REFUSAL and result.citations == []
+
+
+def test_unsupported_clause_is_dropped_supported_one_kept(searcher: HybridSearcher) -> None:
+    draft = "对4万多名县处级以上领导干部进行全覆盖培训。此外还培训了98765名村干部。"
+    result = _chain(searcher, draft).answer("2014年全省对多少名县处级以上领导干部进行了全覆盖培训？")
+    assert not result.abstained
+    assert "98765" not in result.answer and "4万多名" in result.answer
+
+
+def test_model_says_it_cannot_answer(searcher: HybridSearcher) -> None:
+    result = _chain(searcher, "无法回答").answer("讲话中提到的组织部门的年度预算是多少？")
+    assert result.abstained and result.citations == [] and result.answer == REFUSAL
+
+
+def test_answer_about_something_the_passages_never_mention_is_refused(searcher: HybridSearcher) -> None:
+    # the number is in the passage, but the passage says nothing about grain output
+    result = _chain(searcher, "6%－6.5%").answer("2019年政府工作报告提出的粮食产量目标是多少？")
+    assert result.abstained and result.citations == []
+
+
+def test_missing_document_is_refused_without_calling_the_model(searcher: HybridSearcher) -> None:
+    chain = _chain(searcher)  # no responses: any model call would fail
+    result = chain.answer("2020年政府工作报告拟安排地方政府专项债券多少？")
+    assert result.abstained and "2020年政府工作报告" in result.reason and result.citations == []
+
+
+@pytest.mark.parametrize("question, message", [("", EMPTY_QUESTION), ("   ", EMPTY_QUESTION), ("问" * 5000, TOO_LONG)])
+def test_empty_or_huge_questions_get_a_polite_answer(searcher: HybridSearcher, question: str, message: str) -> None:
+    result = _chain(searcher).answer(question)
+    assert result.abstained and result.answer == message and result.citations == []
+
+
+def test_follow_up_is_rewritten_before_retrieval(searcher: HybridSearcher) -> None:
+    chain = _chain(searcher, "2019年政府工作报告提出的国内生产总值增长预期目标是多少？", "国内生产总值增长6%－6.5%。")
+    history = [("2019年政府工作报告讲了哪些目标？", "包括国内生产总值增长目标等。")]
+    result = chain.answer("那GDP增长目标呢？", history=history)
+    assert result.standalone_question.startswith("2019年政府工作报告")
+    assert result.citations[0]["doc"] == GWR_2019
+
+
+def test_stream_yields_growing_drafts_then_one_final(searcher: HybridSearcher) -> None:
+    events = list(_chain(searcher, "国内生产总值增长6%－6.5%。").stream("2019年政府工作报告提出的国内生产总值增长预期目标是多少？"))
+    drafts = [e["text"] for e in events if e["type"] == "draft"]
+    assert len(drafts) > 3 and all(a == b[: len(a)] for a, b in zip(drafts, drafts[1:]))
+    assert [e["type"] for e in events][-1] == "final" and sum(e["type"] == "final" for e in events) == 1
+    public = events[-1]["answer"].public()
+    assert set(public) >= {"id", "question", "answer", "abstained", "citations", "retrieved", "timings"}
+    assert {"retrieve_ms", "generate_ms", "total_ms"} <= set(public["timings"])
