@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import asdict, dataclass, field
 
@@ -15,6 +16,14 @@ from config import Settings
 from ingest.index import SpeechIndex
 from ingest.store import StoredChunk, StoredDocument
 from retrieval.query import QueryIntent, understand
+
+
+_ASKS_FOR_ITEMS = re.compile(r"哪[几一二三四五六七八九十两]|哪些|分别|包括|具体指|内涵|内容|有何不同|是否一致")
+
+
+def asks_for_items(question: str) -> bool:
+    """Questions whose answer is a list or several facts, which often run past one chunk."""
+    return bool(_ASKS_FOR_ITEMS.search(question))
 
 
 @dataclass(frozen=True)
@@ -96,65 +105,86 @@ class HybridSearcher:
         docs = self.documents()
         intent = understand(question, docs) if mode == "hybrid" else QueryIntent()
         allowed = {d.doc_id for d in docs if filters.admits(d)}
+        query = question
         if intent.doc_ids is not None and allowed & intent.doc_ids:
             allowed &= intent.doc_ids
+            query = intent.content
         scope = None if len(allowed) == len(docs) else allowed
         n = max(self.settings.candidate_k, k)
-        ranked: dict[str, list[str]] = {}
+        ranked: dict[str, list[tuple[str, float]]] = {}
         if mode in ("hybrid", "bm25"):
-            ranked["bm25"] = self._bm25(question, n, scope)
+            ranked["bm25"] = self._bm25(query, n, scope)
         if mode in ("hybrid", "dense"):
-            ranked["dense"] = self._dense(question, n, scope)
+            ranked["dense"] = self._dense(query, n, scope)
         passages = self._fuse(ranked, k)
-        if self.settings.neighbour_expansion:
-            passages = self._expand(passages)
+        if self.settings.expansion == "always" or (self.settings.expansion == "lists" and asks_for_items(question)):
+            passages = [self._expand(p) for p in passages]
         return SearchResult(passages, intent, {"retrieve_ms": (time.perf_counter() - started) * 1000})
 
-    def _bm25(self, question: str, n: int, scope: set[str] | None) -> list[str]:
+    def _bm25(self, question: str, n: int, scope: set[str] | None) -> list[tuple[str, float]]:
         keyword = self.index.keyword()
         allowed_chunks = None
         if scope is not None:
             allowed_chunks = {cid for cid in keyword.ids if cid.split("#", 1)[0] in scope}
-        return [cid for cid, _ in keyword.search(question, n, allowed_chunks)]
+        return keyword.search(question, n, allowed_chunks)
 
-    def _dense(self, question: str, n: int, scope: set[str] | None) -> list[str]:
+    def _dense(self, question: str, n: int, scope: set[str] | None) -> list[tuple[str, float]]:
         if not scope and scope is not None:
             return []
         where = None if scope is None else {"doc_id": {"$in": sorted(scope)}}
         vector = self.embeddings.embed_query(question)
         hits = self.index.vectors.similarity_search_by_vector_with_relevance_scores(vector, k=n, filter=where)
-        return [doc.id for doc, _ in hits if doc.id]
+        return [(doc.id, 1.0 - distance) for doc, distance in hits if doc.id]  # cosine distance → similarity
 
-    def _fuse(self, ranked: dict[str, list[str]], k: int) -> list[Passage]:
-        """Weighted reciprocal-rank fusion; only committed chunks survive (the store is the truth)."""
-        weights = {"bm25": self.settings.fusion_bm25_weight, "dense": self.settings.fusion_dense_weight}
-        scores: dict[str, float] = {}
-        for name, ids in ranked.items():
-            for rank, cid in enumerate(ids):
-                scores[cid] = scores.get(cid, 0.0) + weights[name] / (self.settings.fusion_rrf_k + rank + 1)
+    def _fuse(self, ranked: dict[str, list[tuple[str, float]]], k: int) -> list[Passage]:
+        """Weighted fusion of the ranked lists; only committed chunks survive (the store is the truth)."""
+        scores = fuse(ranked, {"bm25": self.settings.fusion_bm25_weight, "dense": self.settings.fusion_dense_weight},
+                      self.settings.fusion, self.settings.fusion_rrf_k)
         order = sorted(scores, key=lambda c: -scores[c])
         chunks = self.index.store.chunks(order[: k * 2])
         docs = {d.doc_id: d for d in self.documents()}
+        ranks = {name: {cid: r for r, (cid, _) in enumerate(hits, 1)} for name, hits in ranked.items()}
         passages = []
         for cid in order:
             if cid in chunks and len(passages) < k:
                 c = chunks[cid]
-                ranks = {name: ids.index(cid) + 1 for name, ids in ranked.items() if cid in ids}
-                passages.append(_passage(c, docs[c.doc_id], scores[cid], ranks.get("bm25"), ranks.get("dense")))
+                passages.append(_passage(c, docs[c.doc_id], scores[cid], ranks.get("bm25", {}).get(cid),
+                                         ranks.get("dense", {}).get(cid)))
         return passages
 
-    def _expand(self, passages: list[Passage]) -> list[Passage]:
-        """Widen each hit with its neighbouring chunks, so a list that spans a chunk border stays whole."""
-        docs = {d.doc_id: d for d in self.documents()}
-        expanded = []
-        for p in passages:
-            idx = int(p.id.rsplit("#", 1)[1])
-            around = self.index.store.neighbours(p.doc, idx)
-            start = min([p.start] + [c.start for c in around])
-            end = max([p.end] + [c.end for c in around])
-            text = docs[p.doc].text[start:end]
-            expanded.append(Passage(**{**asdict(p), "start": start, "end": end, "text": text}))
-        return expanded
+    def _expand(self, p: Passage) -> Passage:
+        """Widen a hit within its paragraph, forward first, to whole sentences within `expansion_chars`."""
+        text = self.index.store.document(p.doc).text
+        para_start = text.rfind("\n", 0, p.start) + 1
+        para_end = text.find("\n", p.end)
+        para_end = len(text) if para_end < 0 else para_end
+        budget = self.settings.expansion_chars
+        end = min(para_end, max(p.end, p.start + budget))
+        if end < para_end:
+            end = max(p.end, max(text.rfind(ch, p.end, end) for ch in "。；！？") + 1)
+        start = max(para_start, min(p.start, end - budget))
+        if start > para_start:
+            sentence_starts = [text.rfind(ch, start, p.start) + 1 for ch in "。；！？"]
+            start = min(p.start, max(sentence_starts)) if max(sentence_starts) > 0 else p.start
+        return Passage(**{**asdict(p), "start": start, "end": end, "text": text[start:end]})
+
+
+def fuse(ranked: dict[str, list[tuple[str, float]]], weights: dict[str, float], method: str,
+         rrf_k: int = 60) -> dict[str, float]:
+    """'rrf': weighted reciprocal rank; 'score': weighted sum of scores scaled to [0, 1] within each list."""
+    fused: dict[str, float] = {}
+    for name, hits in ranked.items():
+        if not hits:
+            continue
+        values = [score for _, score in hits]
+        low, high = (0.0, max(values)) if name == "bm25" else (min(values), max(values))
+        for rank, (cid, score) in enumerate(hits, 1):
+            if method == "rrf":
+                part = 1.0 / (rrf_k + rank)
+            else:
+                part = (score - low) / (high - low) if high > low else 1.0
+            fused[cid] = fused.get(cid, 0.0) + weights[name] * part
+    return fused
 
 
 def _passage(c: StoredChunk, doc: StoredDocument, score: float, bm25_rank: int | None, dense_rank: int | None) -> Passage:

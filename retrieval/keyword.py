@@ -10,6 +10,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal
 
+import logging
+
 import bm25s
 import numpy as np
 
@@ -17,6 +19,7 @@ _HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
 _ALNUM_RUN = re.compile(r"[0-9a-z][0-9a-z.%]*")
 
 TokenizerName = Literal["bigram", "jieba"]
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 
 
 def bigram_tokens(text: str) -> list[str]:

