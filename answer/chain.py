@@ -116,7 +116,9 @@ class AnswerChain:
             return
         standalone = self.standalone(question, history)
         result = self.searcher.search(standalone, self.settings.answer_passages, filters)
-        passages = result.passages
+        # Passages far below the best one are mostly distractors that cost prompt time (measured: eval/README.md).
+        best = max((p.score for p in result.passages), default=0.0)
+        passages = [p for p in result.passages if p.score >= self.settings.min_relative_score * best]
         timings = {"retrieve_ms": result.timings["retrieve_ms"]}
         base = dict(question=question, retrieved=passages, id=qid, standalone_question=standalone,
                     missing_documents=result.intent.missing)
@@ -136,7 +138,7 @@ class AnswerChain:
             draft += piece
             yield {"type": "draft", "text": draft}
         timings["generate_ms"] = (time.perf_counter() - generate_started) * 1000
-        yield {"type": "final", "answer": self._verify(standalone, draft, passages, base, timings, started)}
+        yield {"type": "final", "answer": self.verify(standalone, draft, passages, base, timings, started)}
 
     def answer(self, question: str, history: Sequence[tuple[str, str]] = (), filters: SearchFilters = SearchFilters(),
                qid: str = "") -> Answer:
@@ -147,7 +149,7 @@ class AnswerChain:
         assert final is not None
         return final
 
-    def _verify(self, question: str, draft: str, passages: list[Passage], base: dict, timings: dict,
+    def verify(self, question: str, draft: str, passages: list[Passage], base: dict, timings: dict,
                 started: float) -> Answer:
         """Keep what the passages verifiably say; abstain when that does not answer the question."""
         if _NO_ANSWER in Normalized.of(draft).text[:12] or not draft.strip():

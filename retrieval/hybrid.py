@@ -118,7 +118,8 @@ class HybridSearcher:
             ranked["dense"] = self._dense(query, n, scope)
         passages = self._fuse(ranked, k)
         if self.settings.expansion == "always" or (self.settings.expansion == "lists" and asks_for_items(question)):
-            passages = [self._expand(p) for p in passages]
+            top = self.settings.expansion_top
+            passages = [self._expand(p) for p in passages[:top]] + passages[top:]
         return SearchResult(passages, intent, {"retrieve_ms": (time.perf_counter() - started) * 1000})
 
     def _bm25(self, question: str, n: int, scope: set[str] | None) -> list[tuple[str, float]]:

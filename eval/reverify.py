@@ -1,0 +1,53 @@
+"""Re-run the verification step (citations, answerability) over the drafts of an earlier evaluation run.
+
+    python eval/reverify.py RUN_DIR --gold GOLD.jsonl
+
+The model's drafts and the retrieved passages are read back from RUN_DIR/answers.jsonl, so changes to
+attribution or abstention can be measured in seconds instead of re-generating every answer. Prints metrics.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from answer.chain import AnswerChain
+from config import get_settings
+from eval.metrics import score_by_type
+from eval.run import load_gold
+from retrieval.hybrid import Passage
+
+
+def _passage(d: dict) -> Passage:
+    return Passage(id="", doc=d["doc"], title=d["title"], speaker="", date=d["date"], genre="",
+                   section=d.get("section", ""), start=d["start"], end=d["end"], text=d["text"], score=d["score"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("run_dir", type=Path)
+    parser.add_argument("--gold", type=Path, required=True)
+    parser.add_argument("--show", action="store_true", help="print each question's verdict")
+    args = parser.parse_args()
+    chain = AnswerChain(searcher=None, settings=get_settings(), llm=None)  # type: ignore[arg-type]
+    gold = {g["id"]: g for g in load_gold(args.gold)}
+    pairs = []
+    for line in (args.run_dir / "answers.jsonl").read_text(encoding="utf-8").splitlines():
+        old = json.loads(line)
+        if not old.get("draft"):
+            pairs.append((gold[old["id"]], old))
+            continue
+        passages = [_passage(p) for p in old["retrieved"]]
+        base = dict(question=old["question"], retrieved=passages, id=old["id"], standalone_question=old["question"])
+        new = chain.verify(old["question"], old["draft"], passages, base, dict(old["timings"]), 0.0).public()
+        new["timings"] = old["timings"]
+        pairs.append((gold[old["id"]], new))
+        if args.show:
+            print(old["id"], gold[old["id"]]["type"], new["abstained"], new["reason"][:30], "|", new["answer"][:80])
+    metrics = score_by_type(pairs)
+    print(json.dumps({k: v for k, v in metrics.items() if k != "by_type"}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
