@@ -39,8 +39,12 @@ test-fast: install
 
 bench: models
 	$(BIN)/python eval/bench_embed.py --out eval/results/bench_embed.json
-	$(BIN)/python eval/bench_ingest.py
-	$(BIN)/python eval/bench_retrieval.py
+	$(BIN)/python eval/bench_ingest.py --out eval/results/bench_ingest.json
+	$(BIN)/python eval/bench_retrieval.py --out eval/results/bench_retrieval.json
 
 clean:
 	rm -rf data
+
+GOLD_DIR ?= ../shared/eval
+eval: ingest
+	for g in seed_dev corpus_dev; do rm -rf eval/runs/$$g; $(BIN)/speechqa eval --gold $(GOLD_DIR)/$$g.jsonl --out eval/runs/$$g; done

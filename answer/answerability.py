@@ -7,8 +7,10 @@ the passage never mentions what was asked about.
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from answer.attribution import Normalized
 from retrieval.hybrid import Passage
@@ -18,7 +20,8 @@ from retrieval.query import PROVINCES
 _FRAME = re.compile(
     r"(19|20)\d{2}年|第?[一二三四五六七八九十]+大|国务院|政府工作报告|报告|讲话|习近平|总书记|同志|会议上|座谈会上|大会上|"
     r"提出的?|提到的?|指出|强调|概括的?|明确|要求|具体|分别|各是|是多少|多少|是什么|什么|哪些|哪几|哪[一二三四五六七八九十个些项种]|"
-    r"如何|怎样|是否|有何|包括|内容|方面|主要|预期|目标|今年|上年|去年|全年|达到|增长|安排|拟|"
+    r"如何|怎样|是否|有何|包括|内容|方面|主要|预期|目标|今年|上年|去年|全年|达到|增长|安排|拟|做到|"
+    r"[一二三四五六七八九十两几]+[个项点条种类]|"
     r"中|的|了|在|对|和|与|及|是|有|为|要|将|把|其|这|那|所|被|从|到|上|下|年|省|市|我国|全国|全省|全市|"
     + "|".join(PROVINCES)
 )
@@ -26,15 +29,65 @@ _HAN = re.compile(r"[\u4e00-\u9fff]+")
 
 
 def focus_terms(question: str) -> set[str]:
-    """Character bigrams of what the question is about, once the asking and the document reference are removed."""
+    """Words of what the question is about, once the asking and the document reference are removed."""
+    import jieba
+
+    jieba.setLogLevel(60)
     text = _FRAME.sub(" ", Normalized.of(question).text)
-    return {run[i:i + 2] for run in _HAN.findall(text) for i in range(len(run) - 1)}
+    return {w for run in _HAN.findall(text) for w in jieba.cut_for_search(run) if len(w) >= 2}
 
 
-def focus_coverage(question: str, passages: Sequence[Passage]) -> float:
-    """Share of the question's focus bigrams found in the passages (1.0 when the question has none)."""
-    terms = focus_terms(question)
-    if not terms:
-        return 1.0
-    text = "".join(Normalized.of(p.text).text for p in passages)
-    return sum(t in text for t in terms) / len(terms)
+class FocusChecker:
+    """Weighted share of the question's focus words found in the cited passages.
+
+    Words are weighted by how rare they are in the corpus (inverse document frequency over chunks): a question
+    about "组织部门的年度预算" is about 预算, not about 组织部门, which half the speech mentions.
+    """
+
+    def __init__(self, chunk_texts: Callable[[], list[str]]) -> None:
+        self._chunk_texts = chunk_texts
+        self._texts: list[str] | None = None
+
+    def refresh(self) -> None:
+        """Forget the corpus statistics (after an ingest)."""
+        self._texts = None
+        self._document_frequency.cache_clear()
+
+    @lru_cache(maxsize=4096)
+    def _document_frequency(self, term: str) -> int:
+        if self._texts is None:
+            self._texts = [Normalized.of(t).text for t in self._chunk_texts()]
+        return sum(term in t for t in self._texts)
+
+    def weight(self, term: str) -> float:
+        n = len(self._texts) if self._texts is not None else len(self._chunk_texts())
+        return math.log((n + 1) / (self._document_frequency(term) + 1)) + 0.1
+
+    def coverage(self, question: str, passages: Sequence[Passage]) -> float:
+        """1.0 when the question has no focus words."""
+        terms = focus_terms(question)
+        if not terms:
+            return 1.0
+        text = "".join(Normalized.of(p.text).text for p in passages)
+        weights = {t: self.weight(t) for t in terms}
+        return sum(w for t, w in weights.items() if t in text) / sum(weights.values())
+
+
+_YEAR = re.compile(r"((?:19|20)\d{2})年")
+
+
+def years_consistent(question: str, passages: Sequence[Passage]) -> bool:
+    """Each cited passage must belong to a year the question names (text, section, or the report's year).
+
+    A question about 2014 answered from a 2026 report's sentence is a wrong-year answer, the failure users of
+    peer systems meet most; a report of year Y reviews year Y-1, so that counts as the same year.
+    """
+    years = {int(y) for y in _YEAR.findall(question)}
+    if not years:
+        return True
+    for p in passages:
+        doc_year = int(p.date[:4]) if p.date[:4].isdigit() else 0
+        in_text = any(f"{y}年" in p.text or f"{y}年" in p.section for y in years)
+        if not in_text and not any(doc_year in (y, y + 1) for y in years):
+            return False
+    return True

@@ -15,10 +15,11 @@ from difflib import SequenceMatcher
 
 from retrieval.hybrid import Passage
 
-_CLAUSE_END = re.compile(r"(?<=[。！？；;!?\n])")
+_CLAUSE_END = re.compile(r"(?<=[。！？；;!?\n：:])")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?|[零〇一二三四五六七八九十百千万亿两]{2,}(?=[亿万千百十个项条名人元吨斤担%])")
 _QUOTED = re.compile(r"“([^”]{2,20})”|「([^」]{2,20})」")
 _LIST_ITEM = re.compile(r"[、，,]")
+_LIST_NUMBER = re.compile(r"^\s*(?:\d{1,2}[.、．)）]|[（(]\d{1,2}[)）]|[-•*])\s*")
 MIN_COVERAGE = 0.6
 MIN_BLOCK = 2
 
@@ -70,10 +71,15 @@ def facts(clause: str) -> list[str]:
     norm = Normalized.of(clause).text
     found = [m.group() for m in _NUMBER.finditer(norm)]
     found += [a or b for a, b in _QUOTED.findall(norm)]
-    items = [i.strip("。；;：:") for i in _LIST_ITEM.split(norm)]
+    items = [re.sub(r"^(?:例如|比如|包括|如|即)", "", _bare(i)).strip("。；;：:") for i in _LIST_ITEM.split(norm)]
     if len(items) >= 3:
         found += [i for i in items if 2 <= len(i) <= 12]
     return found
+
+
+def _bare(text: str) -> str:
+    """Normalized text without quotation marks, which the model adds or drops freely."""
+    return re.sub(r"[“”‘’「」『』\"'《》]", "", Normalized.of(text).text)
 
 
 def support(clause: str, passage_text: str, index: int) -> Support | None:
@@ -90,6 +96,11 @@ def support(clause: str, passage_text: str, index: int) -> Support | None:
     return Support(index, covered / len(c.text), start, end)
 
 
+def _shares(a: str, b: str, n: int) -> bool:
+    """Whether a and b have a common substring of n or more characters."""
+    return any(a[i:i + n] in b for i in range(len(a) - n + 1))
+
+
 def _novel(clause: str, question: str) -> str:
     """The part of a clause that does not just repeat the question."""
     c, q = Normalized.of(clause).text, Normalized.of(question).text
@@ -98,29 +109,34 @@ def _novel(clause: str, question: str) -> str:
     for b in blocks:
         if b.size >= 3:
             keep[b.a:b.a + b.size] = [False] * b.size
-    return re.sub(r"[\W_]", "", "".join(ch for ch, k in zip(c, keep) if k))
+    return re.sub(r"[\W_]|以下|如下|主要|包括|分别|具体|的|了|是|有|为|等", "", "".join(ch for ch, k in zip(c, keep) if k))
 
 
 def attribute(answer: str, question: str, passages: list[Passage]) -> list[AttributedClause]:
-    """Cite each clause to the passages that verifiably contain it; unsupported clauses are left out."""
+    """Cite each clause to the passages that verifiably contain it; unsupported clauses are left out.
+
+    A clause that only restates the question or introduces a list ("……有以下三点：") is kept uncited.
+    """
     result: list[AttributedClause] = []
+    asked = Normalized.of(question).text
     for clause in clauses(answer):
-        if len(_novel(clause, question)) < 2:
+        core = _LIST_NUMBER.sub("", clause)  # the model's own "1." numbering is not a fact to verify
+        if not _novel(core, question) or core.rstrip().endswith(("：", ":")):
             result.append(AttributedClause(clause, restates_question=True))
             continue
-        asked = Normalized.of(question).text
-        needed = [f for f in facts(clause) if f not in asked]  # facts repeated from the question need no source
-        candidates = [s for i, p in enumerate(passages) if (s := support(clause, p.text, i)) is not None]
-        chosen = _choose(clause, needed, candidates, passages)
+        # facts repeated from the question (or a list's lead-in that restates it) need no source
+        needed = [f for f in facts(core) if f not in asked and not _shares(f, asked, 3)]
+        candidates = [s for i, p in enumerate(passages) if (s := support(core, p.text, i)) is not None]
+        chosen = _choose(needed, candidates, passages)
         if chosen:
             result.append(AttributedClause(clause, chosen))
     return result
 
 
-def _choose(clause: str, needed: list[str], candidates: list[Support], passages: list[Passage]) -> list[Support]:
+def _choose(needed: list[str], candidates: list[Support], passages: list[Passage]) -> list[Support]:
     """The best single passage if it holds the clause; else the fewest passages that together hold its facts."""
     def holds(s: Support, fact: str) -> bool:
-        return Normalized.of(fact).text in Normalized.of(passages[s.passage].text).text
+        return _bare(fact) in _bare(passages[s.passage].text)
 
     ranked = sorted(candidates, key=lambda s: (-s.coverage, s.passage))
     for s in ranked:

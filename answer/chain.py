@@ -15,7 +15,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
 
 from answer.attribution import AttributedClause, Normalized, attribute
-from answer.answerability import focus_coverage
+from answer.answerability import FocusChecker, years_consistent
 from config import Settings
 from prompts import load_prompt
 from retrieval.hybrid import HybridSearcher, Passage, SearchFilters
@@ -25,6 +25,7 @@ EMPTY_QUESTION = "请先输入一个问题，例如：2019年政府工作报告�
 MAX_QUESTION_CHARS = 500
 TOO_LONG = f"问题太长了（超过{MAX_QUESTION_CHARS}字）。请把问题精简成一两句话再问。"
 _NO_ANSWER = "无法回答"
+RETRIEVED_SHOWN = 10  # ranked passages reported with every answer (recall@10 needs ten)
 
 
 @dataclass
@@ -42,12 +43,14 @@ class Answer:
     standalone_question: str = ""
     draft: str = ""
     missing_documents: list[str] = field(default_factory=list)
+    prompt_passages: int = 0  # the first n of `retrieved` were given to the model
 
     def public(self) -> dict:
         return {"id": self.id, "question": self.question, "answer": self.answer, "abstained": self.abstained,
                 "citations": self.citations, "retrieved": [p.public() for p in self.retrieved],
                 "timings": {k: round(v, 1) for k, v in self.timings.items()}, "reason": self.reason,
-                "standalone_question": self.standalone_question, "draft": self.draft}
+                "standalone_question": self.standalone_question, "draft": self.draft,
+                "prompt_passages": self.prompt_passages}
 
 
 def format_passages(passages: Sequence[Passage]) -> str:
@@ -56,27 +59,44 @@ def format_passages(passages: Sequence[Passage]) -> str:
 
 
 def render(attributed: list[AttributedClause], passages: Sequence[Passage]) -> tuple[str, list[dict]]:
-    """Answer text with [n] markers, and the citations they point to (n = position in `citations`)."""
-    markers: dict[tuple[int, int, int], int] = {}
+    """Answer text with [n] markers, and the citations they point to (n = position in `citations`).
+
+    One citation per passage, its quote spanning everything the answer took from it; a run of clauses drawn from
+    the same passages gets one marker at its end.
+    """
+    spans: dict[int, tuple[int, int]] = {}
+    for clause in attributed:
+        for s in clause.passages:
+            lo, hi = spans.get(s.passage, (s.quote_start, s.quote_end))
+            spans[s.passage] = (min(lo, s.quote_start), max(hi, s.quote_end))
+    marker_of: dict[int, int] = {}
     citations: list[dict] = []
     parts: list[str] = []
-    for clause in attributed:
+    for i, clause in enumerate(attributed):
+        cited = [s.passage for s in clause.passages]
+        following = [s.passage for s in attributed[i + 1].passages] if i + 1 < len(attributed) else None
         tags = ""
-        for s in clause.passages:
-            key = (s.passage, s.quote_start, s.quote_end)
-            if key not in markers:
-                p = passages[s.passage]
-                markers[key] = len(citations) + 1
-                citations.append({
-                    "marker": markers[key], "doc": p.doc, "title": p.title, "date": p.date, "section": p.section,
-                    "start": p.start, "end": p.end, "text": p.text, "quote": p.text[s.quote_start:s.quote_end],
-                    "quote_start": p.start + s.quote_start, "quote_end": p.start + s.quote_end,
-                })
-            tags += f"[{markers[key]}]"
-        text = clause.text
-        end = re.search(r"[。！？；;!?]+$", text)
-        parts.append(text[: end.start()] + tags + end.group() if end else text + tags)
-    return "".join(parts), citations
+        if cited and cited != following:
+            for n in cited:
+                if n not in marker_of:
+                    marker_of[n] = len(citations) + 1
+                    citations.append(_citation(marker_of[n], passages[n], *spans[n]))
+                tags += f"[{marker_of[n]}]"
+        end = re.search(r"[。！？；;!?]+$", clause.text)
+        parts.append(clause.text[: end.start()] + tags + end.group() if end else clause.text + tags)
+    return "".join(_join(parts)), citations
+
+
+def _join(parts: list[str]) -> list[str]:
+    """Clauses split at line breaks were list lines: keep them on their own lines."""
+    return [p if i == 0 or parts[i - 1].endswith(("。", "！", "？", "；", ";", "：", ":")) else "\n" + p
+            for i, p in enumerate(parts)]
+
+
+def _citation(marker: int, p: Passage, quote_start: int, quote_end: int) -> dict:
+    return {"marker": marker, "doc": p.doc, "title": p.title, "date": p.date, "section": p.section,
+            "start": p.start, "end": p.end, "text": p.text, "quote": p.text[quote_start:quote_end],
+            "quote_start": p.start + quote_start, "quote_end": p.start + quote_end}
 
 
 class AnswerChain:
@@ -86,6 +106,7 @@ class AnswerChain:
         self.searcher = searcher
         self.settings = settings
         self._llm = llm
+        self.focus = FocusChecker(lambda: [c.text for c in searcher.index.store.all_chunks()])
 
     @property
     def llm(self) -> BaseChatModel:
@@ -115,13 +136,14 @@ class AnswerChain:
                                                      {"total_ms": 0.0}, qid, reason)}
             return
         standalone = self.standalone(question, history)
-        result = self.searcher.search(standalone, self.settings.answer_passages, filters)
+        result = self.searcher.search(standalone, max(RETRIEVED_SHOWN, self.settings.answer_passages), filters)
         # Passages far below the best one are mostly distractors that cost prompt time (measured: eval/README.md).
         best = max((p.score for p in result.passages), default=0.0)
-        passages = [p for p in result.passages if p.score >= self.settings.min_relative_score * best]
+        passages = [p for p in result.passages[: self.settings.answer_passages]
+                    if p.score >= self.settings.min_relative_score * best]
         timings = {"retrieve_ms": result.timings["retrieve_ms"]}
-        base = dict(question=question, retrieved=passages, id=qid, standalone_question=standalone,
-                    missing_documents=result.intent.missing)
+        base = dict(question=question, retrieved=result.passages, id=qid, standalone_question=standalone,
+                    missing_documents=result.intent.missing, prompt_passages=len(passages))
         if result.intent.missing and result.intent.doc_ids is None:
             reason = f"语料库中没有{'、'.join(result.intent.missing)}"
             yield {"type": "final", "answer": self._refusal(base, timings, started, reason)}
@@ -159,7 +181,9 @@ class AnswerChain:
         if not supported:
             return self._refusal(base, timings, started, "回答中没有能在资料中核实的内容", draft)
         cited = [passages[s.passage] for c in supported for s in c.passages]
-        coverage = focus_coverage(question, cited)
+        if not years_consistent(question, cited):
+            return self._refusal(base, timings, started, "引用段落与问题所问的年份不符", draft)
+        coverage = self.focus.coverage(question, cited)
         if coverage < self.settings.min_focus_coverage:
             return self._refusal(base, timings, started, f"引用段落未涉及问题的关键内容（覆盖率{coverage:.2f}）", draft)
         text, citations = render(supported, passages)

@@ -16,7 +16,9 @@ from answer.chain import AnswerChain
 from config import get_settings
 from eval.metrics import score_by_type
 from eval.run import load_gold
-from retrieval.hybrid import Passage
+from ingest.index import SpeechIndex
+from models.embeddings import get_embeddings
+from retrieval.hybrid import HybridSearcher, Passage
 
 
 def _passage(d: dict) -> Passage:
@@ -30,7 +32,10 @@ def main() -> None:
     parser.add_argument("--gold", type=Path, required=True)
     parser.add_argument("--show", action="store_true", help="print each question's verdict")
     args = parser.parse_args()
-    chain = AnswerChain(searcher=None, settings=get_settings(), llm=None)  # type: ignore[arg-type]
+    settings = get_settings()
+    embeddings = get_embeddings(settings)
+    searcher = HybridSearcher(SpeechIndex.open(settings, embeddings), embeddings, settings)
+    chain = AnswerChain(searcher, settings)  # the model is never called: drafts come from the run
     gold = {g["id"]: g for g in load_gold(args.gold)}
     pairs = []
     for line in (args.run_dir / "answers.jsonl").read_text(encoding="utf-8").splitlines():
@@ -38,8 +43,10 @@ def main() -> None:
         if not old.get("draft"):
             pairs.append((gold[old["id"]], old))
             continue
-        passages = [_passage(p) for p in old["retrieved"]]
-        base = dict(question=old["question"], retrieved=passages, id=old["id"], standalone_question=old["question"])
+        retrieved = [_passage(p) for p in old["retrieved"]]
+        passages = retrieved[: old["prompt_passages"]]
+        base = dict(question=old["question"], retrieved=retrieved, id=old["id"], standalone_question=old["question"],
+                    prompt_passages=len(passages))
         new = chain.verify(old["question"], old["draft"], passages, base, dict(old["timings"]), 0.0).public()
         new["timings"] = old["timings"]
         pairs.append((gold[old["id"]], new))

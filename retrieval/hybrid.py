@@ -123,11 +123,7 @@ class HybridSearcher:
         return SearchResult(passages, intent, {"retrieve_ms": (time.perf_counter() - started) * 1000})
 
     def _bm25(self, question: str, n: int, scope: set[str] | None) -> list[tuple[str, float]]:
-        keyword = self.index.keyword()
-        allowed_chunks = None
-        if scope is not None:
-            allowed_chunks = {cid for cid in keyword.ids if cid.split("#", 1)[0] in scope}
-        return keyword.search(question, n, allowed_chunks)
+        return self.index.keyword().search(question, n, scope)
 
     def _dense(self, question: str, n: int, scope: set[str] | None) -> list[tuple[str, float]]:
         if not scope and scope is not None:

@@ -52,7 +52,9 @@ class KeywordIndex:
         self.ids = ids
         self.tokenizer = tokenizer
         self.stamp = stamp
-        self._row = {cid: i for i, cid in enumerate(ids)}
+        docs = [doc_of(cid) for cid in ids]
+        self._doc_code = {doc: n for n, doc in enumerate(dict.fromkeys(docs))}
+        self._row_doc = np.array([self._doc_code[d] for d in docs], dtype=np.int32)
 
     @classmethod
     def build(cls, ids: list[str], texts: Sequence[str], tokenizer: TokenizerName, stamp: str) -> KeywordIndex:
@@ -88,19 +90,23 @@ class KeywordIndex:
         bm25 = bm25s.BM25.load(str(folder), show_progress=False) if meta["ids"] else bm25s.BM25()
         return cls(bm25, meta["ids"], meta["tokenizer"], meta["stamp"])
 
-    def search(self, query: str, k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
-        """Top-k (chunk id, score); `allowed` restricts the search to those chunk ids (metadata filters)."""
+    def search(self, query: str, k: int, docs: set[str] | None = None) -> list[tuple[str, float]]:
+        """Top-k (chunk id, score) with a positive score; `docs` restricts the search to those documents."""
         if not self.ids:
             return []
         tokens = TOKENIZERS[self.tokenizer](query)
         if not tokens:
             return []
         scores = self.bm25.get_scores(tokens)
-        if allowed is not None:
-            mask = np.zeros(len(self.ids), dtype=bool)
-            mask[[self._row[c] for c in allowed if c in self._row]] = True
-            scores = np.where(mask, scores, 0.0)
+        if docs is not None:
+            codes = [self._doc_code[d] for d in docs if d in self._doc_code]
+            scores = np.where(np.isin(self._row_doc, codes), scores, 0.0)
         k = min(k, len(self.ids))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+
+def doc_of(chunk_id: str) -> str:
+    """Chunk ids are '<doc>#<version>#<n>' (see ingest.store.chunk_id)."""
+    return chunk_id.rsplit("#", 2)[0]

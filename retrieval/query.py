@@ -70,6 +70,17 @@ def _bigrams(text: str) -> set[str]:
     return {text[i:i + 2] for i in range(len(text) - 1)}
 
 
+_OCCASION = re.compile(
+    r"在(?P<occasion>[^，。？在]{4,30}?(?:会议|大会|座谈会|研讨班|纪念会|表彰会|典礼|仪式|论坛|全会))(?:上|中|时)"
+)
+
+
+def _covers(phrase: str, title: str) -> bool:
+    """Most of a named occasion's distinctive bigrams occur in the title (years and digits ignored)."""
+    core = {b for b in _bigrams(re.sub(r"(19|20)\d{2}年|\d+", "", phrase)) if re.fullmatch(r"[\u4e00-\u9fff]{2}", b)}
+    return bool(core) and len(core & _bigrams(title)) / len(core) >= 0.7
+
+
 def _title_matches(question: str, docs: list[StoredDocument]) -> list[StoredDocument]:
     """Speeches named by their occasion ('在决战决胜脱贫攻坚座谈会上'): most of the title's distinctive bigrams occur."""
     q = _bigrams(question)
@@ -106,6 +117,11 @@ def understand(question: str, docs: list[StoredDocument]) -> QueryIntent:
         _record(intent, chosen, f"党的{_to_cn(ordinal)}大报告", hits)
     for doc in _title_matches(question, docs):
         _record(intent, chosen, doc.title, {doc.doc_id})
+    occasion = _OCCASION.search(question)
+    if occasion and not chosen:
+        name = occasion.group("occasion")
+        hits = {d.doc_id for d in docs if _covers(name, d.title)}
+        _record(intent, chosen, f"在{name}上的讲话", hits)
     intent.doc_ids = chosen or None
     intent.content = _without_references(question, [d.title for d in docs if d.doc_id in chosen]) if chosen else question
     return intent

@@ -48,3 +48,15 @@ def test_missing_documents_are_reported_and_do_not_filter() -> None:
 def test_plain_question_names_nothing() -> None:
     intent = understand("四川与哪所高校签订了省校战略合作协议？", DOCS)
     assert intent.doc_ids is None and intent.references == []
+
+
+def test_named_occasion_finds_its_speech_or_is_reported_missing() -> None:
+    docs = DOCS + [_doc("org", "习近平在全国组织工作会议上发表重要讲话强调", 2018, "讲话")]
+    assert understand("习近平在2018年全国组织工作会议上提出的组织路线是什么？", docs).doc_ids == {"org"}
+    intent = understand("习近平在庆祝中国共产党成立100周年大会上的讲话中，伟大建党精神包括哪些内容？", docs)
+    assert intent.doc_ids is None and intent.missing == ["在庆祝中国共产党成立100周年大会上的讲话"]
+
+
+def test_content_query_drops_the_document_name() -> None:
+    intent = understand("2019年政府工作报告提出的国内生产总值增长预期目标是多少？", DOCS)
+    assert "政府工作报告" not in intent.content and "国内生产总值" in intent.content

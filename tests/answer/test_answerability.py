@@ -1,0 +1,29 @@
+from answer.answerability import FocusChecker, focus_terms, years_consistent
+from retrieval.hybrid import Passage
+
+
+def _p(text: str, date: str = "", section: str = "") -> Passage:
+    return Passage("x", "d.txt", "t", "", date, "讲话", section, 0, len(text), text, 1.0)
+
+
+def test_focus_terms_leave_out_the_asking_and_the_document() -> None:
+    terms = focus_terms("2019年政府工作报告提出的粮食产量目标是多少？")
+    assert {"粮食", "产量"} <= terms and not terms & {"政府", "报告", "目标", "多少"}
+
+
+def test_focus_coverage_weights_rare_words() -> None:
+    corpus = ["组织部门要加强干部培训。", "组织部门要严把选人关。", "组织部门要抓好基层党建。", "国内生产总值增长6%－6.5%。"]
+    checker = FocusChecker(lambda: corpus)
+    passage = _p(corpus[3])
+    assert checker.coverage("2019年政府工作报告提出的粮食产量目标是多少？", [passage]) == 0.0
+    assert checker.coverage("2019年政府工作报告提出的国内生产总值增长目标是多少？", [passage]) == 1.0
+    budget = checker.coverage("讲话中提到的组织部门的年度预算是多少？", [_p(corpus[0])])
+    assert 0 < budget < 0.5  # 组织部门 is everywhere; 预算 is what is asked and is missing
+
+
+def test_years_must_match_the_cited_passage() -> None:
+    q = "讲话中提到的2014年四川省地区生产总值增长率是多少？"
+    assert not years_consistent(q, [_p("全省地区生产总值增长5.5%", date="2026-02-03")])
+    assert years_consistent(q, [_p("地区生产总值增长8.5%", section="一、回顾2014年工作")])
+    assert years_consistent("2015年报告中2014年GDP是多少？", [_p("国内生产总值达到63.6万亿元", date="2015-03-05")])
+    assert years_consistent("国内生产总值是多少？", [_p("无年份", date="2026-01-01")])
