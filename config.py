@@ -52,6 +52,7 @@ class Settings(BaseSettings):
 
     # Answering
     answer_passages: int = 4  # passages put in the prompt: each costs prompt time before the first token
+    best_passage_last: bool = True  # measured: a small model reads the passage next to the question best
     min_relative_score: float = 0.6  # drop prompt passages scoring below this share of the best passage's score
     min_focus_coverage: float = 0.5  # abstain when cited passages miss most of what the question is about
 

@@ -74,6 +74,18 @@ class FocusChecker:
 
 
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
+_CN_YEAR = re.compile(r"([一二〇零0-9○Ｏ]{4})年")
+_CN_DIGIT = str.maketrans("〇零○Ｏ一二三四五六七八九", "0000123456789")
+
+
+def years_in(text: str) -> set[int]:
+    """Years written as 2020年 or 二〇二〇年 / 二0二0年."""
+    found = {int(y) for y in _YEAR.findall(text)}
+    for raw in _CN_YEAR.findall(text):
+        digits = raw.translate(_CN_DIGIT)
+        if digits.isdigit() and 1900 <= int(digits) <= 2099:
+            found.add(int(digits))
+    return found
 
 
 def years_consistent(question: str, passages: Sequence[Passage]) -> bool:
@@ -82,12 +94,33 @@ def years_consistent(question: str, passages: Sequence[Passage]) -> bool:
     A question about 2014 answered from a 2026 report's sentence is a wrong-year answer, the failure users of
     peer systems meet most; a report of year Y reviews year Y-1, so that counts as the same year.
     """
-    years = {int(y) for y in _YEAR.findall(question)}
+    years = years_in(question)
     if not years:
         return True
     for p in passages:
         doc_year = int(p.date[:4]) if p.date[:4].isdigit() else 0
-        in_text = any(f"{y}年" in p.text or f"{y}年" in p.section for y in years)
+        in_text = bool(years & (years_in(p.text) | years_in(p.section)))
         if not in_text and not any(doc_year in (y, y + 1) for y in years):
+            return False
+    return True
+
+
+_SENTENCE = re.compile(r"[^。；！？;!?\n]+")
+
+
+def numbers_anchored(question: str, clause_facts: Sequence[str], passage: Passage) -> bool:
+    """Every number the answer takes from a passage sits in a sentence about what was asked.
+
+    "国内生产总值达到6.07亿吨" copies a number that the passage gives for grain output: the number is there, but its
+    sentence never mentions 国内生产总值. Such a clause is not evidence for the question.
+    """
+    terms = focus_terms(question)
+    numbers = [f for f in clause_facts if re.search(r"\d|[一二三四五六七八九十百千万亿]", f) and len(f) <= 16]
+    if not terms or not numbers:
+        return True
+    sentences = _SENTENCE.findall(Normalized.of(passage.text).text)
+    for number in numbers:
+        where = [s for s in sentences if number in s]
+        if where and not any(t in s for s in where for t in terms):
             return False
     return True

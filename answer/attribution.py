@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -63,6 +64,7 @@ class AttributedClause:
 def clauses(answer: str) -> list[str]:
     """Sentences of the answer, with the model's own [n] markers removed (code attaches verified ones)."""
     answer = re.sub(r"\s*[\[【]\s*\d+(?:\s*[,，、]\s*\d+)*\s*[\]】]", "", answer)
+    answer = re.sub(r"\*\*|__|^#+\s*", "", answer, flags=re.M)  # markdown emphasis and headings
     return [c for c in (part.strip() for part in _CLAUSE_END.split(answer)) if c]
 
 
@@ -112,7 +114,11 @@ def _novel(clause: str, question: str) -> str:
     return re.sub(r"[\W_]|以下|如下|主要|包括|分别|具体|的|了|是|有|为|等", "", "".join(ch for ch, k in zip(c, keep) if k))
 
 
-def attribute(answer: str, question: str, passages: list[Passage]) -> list[AttributedClause]:
+Anchor = Callable[[list[str], Passage], bool]  # may these facts of a clause be taken from this passage?
+
+
+def attribute(answer: str, question: str, passages: list[Passage], anchored: Anchor = lambda facts, p: True,
+              ) -> list[AttributedClause]:
     """Cite each clause to the passages that verifiably contain it; unsupported clauses are left out.
 
     A clause that only restates the question or introduces a list ("……有以下三点：") is kept uncited.
@@ -127,20 +133,20 @@ def attribute(answer: str, question: str, passages: list[Passage]) -> list[Attri
         # facts repeated from the question (or a list's lead-in that restates it) need no source
         needed = [f for f in facts(core) if f not in asked and not _shares(f, asked, 3)]
         candidates = [s for i, p in enumerate(passages) if (s := support(core, p.text, i)) is not None]
-        chosen = _choose(needed, candidates, passages)
+        chosen = _choose(needed, candidates, passages, anchored)
         if chosen:
             result.append(AttributedClause(clause, chosen))
     return result
 
 
-def _choose(needed: list[str], candidates: list[Support], passages: list[Passage]) -> list[Support]:
+def _choose(needed: list[str], candidates: list[Support], passages: list[Passage], anchored: Anchor) -> list[Support]:
     """The best single passage if it holds the clause; else the fewest passages that together hold its facts."""
     def holds(s: Support, fact: str) -> bool:
         return _bare(fact) in _bare(passages[s.passage].text)
 
     ranked = sorted(candidates, key=lambda s: (-s.coverage, s.passage))
     for s in ranked:
-        if s.coverage >= MIN_COVERAGE and all(holds(s, f) for f in needed):
+        if s.coverage >= MIN_COVERAGE and all(holds(s, f) for f in needed) and anchored(needed, passages[s.passage]):
             return [s]
     if not needed:
         return []
@@ -148,7 +154,7 @@ def _choose(needed: list[str], candidates: list[Support], passages: list[Passage
     missing = list(needed)
     for s in ranked:
         held = [f for f in missing if holds(s, f)]
-        if held and s.coverage >= MIN_COVERAGE / 2:
+        if held and s.coverage >= MIN_COVERAGE / 2 and anchored(held, passages[s.passage]):
             chosen.append(s)
             missing = [f for f in missing if f not in held]
         if not missing:

@@ -15,7 +15,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
 
 from answer.attribution import AttributedClause, Normalized, attribute
-from answer.answerability import FocusChecker, years_consistent
+from answer.answerability import FocusChecker, numbers_anchored, years_consistent
 from config import Settings
 from prompts import load_prompt
 from retrieval.hybrid import HybridSearcher, Passage, SearchFilters
@@ -53,9 +53,13 @@ class Answer:
                 "prompt_passages": self.prompt_passages}
 
 
-def format_passages(passages: Sequence[Passage]) -> str:
-    """Numbered passages with the document title and date, so the model can tell one year's report from another."""
-    return "\n\n".join(f"[{i}]《{p.title}》（{p.date or '日期不详'}）\n{p.text}" for i, p in enumerate(passages, 1))
+def format_passages(passages: Sequence[Passage], best_last: bool) -> str:
+    """Numbered passages with the document title and date, so the model can tell one year's report from another.
+
+    With best_last the best passage stands right before the question, where a small model looks most.
+    """
+    numbered = [f"[{i}]《{p.title}》（{p.date or '日期不详'}）\n{p.text}" for i, p in enumerate(passages, 1)]
+    return "\n\n".join(reversed(numbered) if best_last else numbered)
 
 
 def render(attributed: list[AttributedClause], passages: Sequence[Passage]) -> tuple[str, list[dict]]:
@@ -154,7 +158,8 @@ class AnswerChain:
         generate_started = time.perf_counter()
         draft = ""
         chain = load_prompt("answer").template() | self.llm | StrOutputParser()
-        for piece in chain.stream({"passages": format_passages(passages), "question": standalone}):
+        for piece in chain.stream({"passages": format_passages(passages, self.settings.best_passage_last),
+                                   "question": standalone}):
             if not draft and piece:
                 timings["first_token_ms"] = (time.perf_counter() - started) * 1000
             draft += piece
@@ -176,7 +181,7 @@ class AnswerChain:
         """Keep what the passages verifiably say; abstain when that does not answer the question."""
         if _NO_ANSWER in Normalized.of(draft).text[:12] or not draft.strip():
             return self._refusal(base, timings, started, "模型判断资料不足以回答", draft)
-        attributed = attribute(draft, question, passages)
+        attributed = attribute(draft, question, passages, lambda facts, p: numbers_anchored(question, facts, p))
         supported = [c for c in attributed if c.passages]
         if not supported:
             return self._refusal(base, timings, started, "回答中没有能在资料中核实的内容", draft)
