@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install models ingest start test test-fast bench eval clean
+.PHONY: install models ingest start chromium test test-fast bench eval clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -30,8 +30,11 @@ ingest: models
 start: ingest
 	$(BIN)/python app.py
 
-test: models
-	$(BIN)/python -m playwright --version >/dev/null
+# Browser tests drive Debian's Chromium (Playwright's own browser download is not reachable here).
+chromium:
+	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk)
+
+test: models chromium
 	$(BIN)/python -m pytest -q
 
 test-fast: install

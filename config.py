@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     expansion_chars: int = 900
     expansion_top: int = 2  # only the best hits are widened: every character costs prompt time
     reranker_model: str | None = None  # a cross-encoder name/path; none ships offline, so off by default
+    rerank_candidates: int = 30  # fused candidates the reranker reorders
 
     # Answering
     answer_passages: int = 4  # passages put in the prompt: each costs prompt time before the first token

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
+from collections.abc import Sequence
+from typing import Protocol
 from dataclasses import asdict, dataclass, field
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -24,6 +27,12 @@ _ASKS_FOR_ITEMS = re.compile(r"哪[几一二三四五六七八九十两]|哪些|
 def asks_for_items(question: str) -> bool:
     """Questions whose answer is a list or several facts, which often run past one chunk."""
     return bool(_ASKS_FOR_ITEMS.search(question))
+
+
+class Reranker(Protocol):
+    """What a cross-encoder offers: a relevance score for each (query, passage) pair."""
+
+    def predict(self, pairs: list[tuple[str, str]]) -> Sequence[float]: ...
 
 
 @dataclass(frozen=True)
@@ -84,12 +93,22 @@ class SearchResult:
 class HybridSearcher:
     """Runs one question through query understanding, both searches and fusion."""
 
-    def __init__(self, index: SpeechIndex, embeddings: Embeddings, settings: Settings) -> None:
+    def __init__(self, index: SpeechIndex, embeddings: Embeddings, settings: Settings,
+                 reranker: Reranker | None = None) -> None:
         self.index = index
         self.embeddings = embeddings
         self.settings = settings
+        self._reranker = reranker
         self._docs: list[StoredDocument] | None = None
         self._docs_stamp = ""
+
+    def reranker(self) -> Reranker | None:
+        """The optional cross-encoder named in settings, loaded on first use (none ships offline)."""
+        if self._reranker is None and self.settings.reranker_model:
+            from sentence_transformers import CrossEncoder
+
+            self._reranker = CrossEncoder(self.settings.reranker_model, device="cpu")
+        return self._reranker
 
     def documents(self) -> list[StoredDocument]:
         stamp = self.index.store.stamp()
@@ -116,7 +135,12 @@ class HybridSearcher:
             ranked["bm25"] = self._bm25(query, n, scope)
         if mode in ("hybrid", "dense"):
             ranked["dense"] = self._dense(query, n, scope)
-        passages = self._fuse(ranked, k)
+        reranker = self.reranker()
+        passages = self._fuse(ranked, self.settings.rerank_candidates if reranker else k)
+        if reranker and passages:
+            scores = reranker.predict([(query, p.text) for p in passages])
+            order = sorted(range(len(passages)), key=lambda i: -float(scores[i]))
+            passages = [dataclasses.replace(passages[i], score=round(float(scores[i]), 6)) for i in order[:k]]
         if self.settings.expansion == "always" or (self.settings.expansion == "lists" and asks_for_items(question)):
             top = self.settings.expansion_top
             passages = [self._expand(p) for p in passages[:top]] + passages[top:]

@@ -1,0 +1,61 @@
+"""Hybrid search plumbing with fake embeddings: filters, fusion, expansion, the reranker slot."""
+
+from pathlib import Path
+
+import pytest
+
+from config import Settings
+from ingest.index import SpeechIndex
+from ingest.pipeline import ingest
+from retrieval.hybrid import HybridSearcher, SearchFilters, asks_for_items, fuse
+from tests.conftest import SEED
+
+GWR_2018, GWR_2019 = "2018-03-05_gwr-2018.txt", "2019-03-05_gwr-2019.txt"
+
+
+@pytest.fixture
+def searcher(settings: Settings, fake_index: SpeechIndex, corpus_dir: Path) -> HybridSearcher:
+    ingest([corpus_dir / n for n in (SEED, GWR_2018, GWR_2019)], settings, fake_index)
+    return HybridSearcher(fake_index, fake_index.vectors.embeddings, settings.model_copy(update={"fusion_dense_weight": 0.0}))
+
+
+def test_question_naming_a_report_searches_only_that_report(searcher: HybridSearcher) -> None:
+    result = searcher.search("2018年政府工作报告中赤字率拟按多少安排？", 5)
+    assert {p.doc for p in result.passages} == {GWR_2018}
+    assert "2.6%" in result.passages[0].text
+
+
+def test_explicit_filters_narrow_the_search(searcher: HybridSearcher) -> None:
+    result = searcher.search("赤字率", 10, SearchFilters(year_from=2019, year_to=2019))
+    assert result.passages and {p.doc for p in result.passages} == {GWR_2019}
+    only_seed = searcher.search("组织工作", 5, SearchFilters(docs=(SEED,))).passages
+    assert len(only_seed) == 5 and {p.doc for p in only_seed} == {SEED}
+    assert searcher.search("组织工作", 5, SearchFilters(genre="党代会报告")).passages == []
+
+
+def test_list_questions_widen_the_best_hits_within_their_paragraph(searcher: HybridSearcher) -> None:
+    assert asks_for_items("推进作风建设重点强调了哪三点？") and not asks_for_items("全省离退休干部有多少人？")
+    result = searcher.search("推进作风建设重点强调了哪三点？", 3)
+    top = result.passages[0]
+    text = searcher.index.store.document(top.doc).text
+    assert text[top.start:top.end] == top.text and len(top.text) > 300
+    assert "三是持续用好制度成果" in top.text
+
+
+def test_reranker_slot_reorders_candidates(searcher: HybridSearcher) -> None:
+    class ReverseAlphabet:
+        def predict(self, pairs):
+            return [-ord(text[0]) for _, text in pairs]
+
+    plain = searcher.search("干部队伍建设", 5)
+    reranked = HybridSearcher(searcher.index, searcher.embeddings, searcher.settings, ReverseAlphabet()).search("干部队伍建设", 5)
+    firsts = [ord(p.text[0]) for p in reranked.passages]
+    assert firsts == sorted(firsts) and [p.id for p in plain.passages] != [p.id for p in reranked.passages]
+
+
+def test_fusion_methods() -> None:
+    ranked = {"bm25": [("a", 10.0), ("b", 5.0)], "dense": [("b", 0.9), ("c", 0.5)]}
+    rrf = fuse(ranked, {"bm25": 1.0, "dense": 1.0}, "rrf", 60)
+    assert max(rrf, key=rrf.get) == "b"
+    scored = fuse(ranked, {"bm25": 1.5, "dense": 1.0}, "score")
+    assert scored["a"] == pytest.approx(1.5) and scored["b"] == pytest.approx(0.75 + 1.0) and scored["c"] == 0.0
