@@ -21,7 +21,7 @@ _FRAME = re.compile(
     r"(19|20)\d{2}年|第?[一二三四五六七八九十]+大|国务院|政府工作报告|报告|讲话|习近平|总书记|同志|会议上|座谈会上|大会上|"
     r"提出的?|提到的?|指出|强调|概括的?|明确|要求|具体|分别|各是|是多少|多少|是什么|什么|哪些|哪几|哪[一二三四五六七八九十个些项种]|"
     r"如何|怎样|是否|有何|包括|内容|方面|主要|预期|目标|今年|上年|去年|全年|达到|增长|安排|拟|做到|"
-    r"[一二三四五六七八九十两几]+[个项点条种类]|"
+    r"[一二三四五六七八九十两几]+[个项点条种类]|相差|差距|之差|不同|区别|一致|变化|调整|"
     r"中|的|了|在|对|和|与|及|是|有|为|要|将|把|其|这|那|所|被|从|到|上|下|年|省|市|我国|全国|全省|全市|"
     + "|".join(PROVINCES)
 )
@@ -116,11 +116,18 @@ def numbers_anchored(question: str, clause_facts: Sequence[str], passage: Passag
     """
     terms = focus_terms(question)
     numbers = [f for f in clause_facts if re.search(r"\d|[一二三四五六七八九十百千万亿]", f) and len(f) <= 16]
-    if not terms or not numbers:
+    if not numbers:
         return True
+    asks_target = bool(_ASKS_TARGET.search(question))
     sentences = _SENTENCE.findall(Normalized.of(passage.text).text)
     for number in numbers:
         where = [s for s in sentences if number in s]
-        if where and not any(t in s for s in where for t in terms):
+        if where and terms and not any(t in s for s in where for t in terms):
             return False
+        if where and asks_target and not any(_STATES_TARGET.search(s) for s in where):
+            return False  # a target was asked for; this number is a result ("平均值为5.0%", "达到10318亿元")
     return True
+
+
+_ASKS_TARGET = re.compile(r"目标|预期|计划|拟|安排")
+_STATES_TARGET = re.compile(r"目标|预期|计划|拟|安排|力争|争取|左右|以上|以内|控制在|确保|不低于|不超过|要|将")

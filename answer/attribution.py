@@ -19,10 +19,11 @@ from retrieval.hybrid import Passage
 _CLAUSE_END = re.compile(r"(?<=[。！？；;!?\n：:])")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?|[零〇一二三四五六七八九十百千万亿两]{2,}(?=[亿万千百十个项条名人元吨斤担%])")
 _QUOTED = re.compile(r"“([^”]{2,20})”|「([^」]{2,20})」")
-_LIST_ITEM = re.compile(r"[、，,]")
+_LIST_ITEM = re.compile(r"[、，,]|以及|和|及|与")
 _LIST_NUMBER = re.compile(r"^\s*(?:\d{1,2}[.、．)）]|[（(]\d{1,2}[)）]|[-•*])\s*")
 MIN_COVERAGE = 0.6
 MIN_BLOCK = 2
+ITEMS_REQUIRED = 0.75
 
 
 @dataclass(frozen=True)
@@ -68,15 +69,32 @@ def clauses(answer: str) -> list[str]:
     return [c for c in (part.strip() for part in _CLAUSE_END.split(answer)) if c]
 
 
-def facts(clause: str) -> list[str]:
+@dataclass(frozen=True)
+class Facts:
+    """What a passage must hold for a clause: numbers and quoted terms exactly; most items of an enumeration
+    (they are cut out of free text heuristically, so one mis-cut item must not sink a correct list)."""
+
+    exact: list[str]
+    items: list[str]
+
+    def without(self, asked: str) -> Facts:
+        """Facts repeated from the question (or a list's lead-in that restates it) need no source."""
+        keep = [f for f in self.exact + self.items if f not in asked and not _shares(f, asked, 3)]
+        return Facts([f for f in self.exact if f in keep], [f for f in self.items if f in keep])
+
+    def held_by(self, passage_text: str) -> bool:
+        bare = _bare(passage_text)
+        if not all(_bare(f) in bare for f in self.exact):
+            return False
+        return not self.items or sum(_bare(f) in bare for f in self.items) >= ITEMS_REQUIRED * len(self.items)
+
+
+def facts(clause: str) -> Facts:
     """The checkable facts of a clause: numbers, quoted terms, and the items of an enumeration."""
     norm = Normalized.of(clause).text
-    found = [m.group() for m in _NUMBER.finditer(norm)]
-    found += [a or b for a, b in _QUOTED.findall(norm)]
+    exact = [m.group() for m in _NUMBER.finditer(norm)] + [a or b for a, b in _QUOTED.findall(norm)]
     items = [re.sub(r"^(?:例如|比如|包括|如|即)", "", _bare(i)).strip("。；;：:") for i in _LIST_ITEM.split(norm)]
-    if len(items) >= 3:
-        found += [i for i in items if 2 <= len(i) <= 12]
-    return found
+    return Facts(exact, [i for i in items if 2 <= len(i) <= 12] if len(items) >= 3 else [])
 
 
 def _bare(text: str) -> str:
@@ -121,17 +139,16 @@ def attribute(answer: str, question: str, passages: list[Passage], anchored: Anc
               ) -> list[AttributedClause]:
     """Cite each clause to the passages that verifiably contain it; unsupported clauses are left out.
 
-    A clause that only restates the question or introduces a list ("……有以下三点：") is kept uncited.
+    A clause that only restates the question ("……存在以下突出问题：") is kept uncited.
     """
     result: list[AttributedClause] = []
     asked = Normalized.of(question).text
     for clause in clauses(answer):
         core = _LIST_NUMBER.sub("", clause)  # the model's own "1." numbering is not a fact to verify
-        if not _novel(core, question) or core.rstrip().endswith(("：", ":")):
+        if not _novel(core, question):
             result.append(AttributedClause(clause, restates_question=True))
             continue
-        # facts repeated from the question (or a list's lead-in that restates it) need no source
-        needed = [f for f in facts(core) if f not in asked and not _shares(f, asked, 3)]
+        needed = facts(core).without(asked)
         candidates = [s for i, p in enumerate(passages) if (s := support(core, p.text, i)) is not None]
         chosen = _choose(needed, candidates, passages, anchored)
         if chosen:
@@ -139,24 +156,23 @@ def attribute(answer: str, question: str, passages: list[Passage], anchored: Anc
     return result
 
 
-def _choose(needed: list[str], candidates: list[Support], passages: list[Passage], anchored: Anchor) -> list[Support]:
-    """The best single passage if it holds the clause; else the fewest passages that together hold its facts."""
-    def holds(s: Support, fact: str) -> bool:
-        return _bare(fact) in _bare(passages[s.passage].text)
-
+def _choose(needed: Facts, candidates: list[Support], passages: list[Passage], anchored: Anchor) -> list[Support]:
+    """The best passage that holds the clause and its facts; else the fewest passages that together hold the facts."""
     ranked = sorted(candidates, key=lambda s: (-s.coverage, s.passage))
     for s in ranked:
-        if s.coverage >= MIN_COVERAGE and all(holds(s, f) for f in needed) and anchored(needed, passages[s.passage]):
+        text = passages[s.passage].text
+        if s.coverage >= MIN_COVERAGE and needed.held_by(text) and anchored(needed.exact, passages[s.passage]):
             return [s]
-    if not needed:
+    missing = needed.exact + needed.items
+    if not missing:
         return []
     chosen: list[Support] = []
-    missing = list(needed)
     for s in ranked:
-        held = [f for f in missing if holds(s, f)]
-        if held and s.coverage >= MIN_COVERAGE / 2 and anchored(held, passages[s.passage]):
+        bare = _bare(passages[s.passage].text)
+        held = [f for f in missing if _bare(f) in bare]
+        if held and s.coverage >= MIN_COVERAGE / 2 and anchored([f for f in held if f in needed.exact], passages[s.passage]):
             chosen.append(s)
             missing = [f for f in missing if f not in held]
-        if not missing:
+        if not [f for f in missing if f in needed.exact] and len(missing) <= (1 - ITEMS_REQUIRED) * len(needed.items):
             return chosen
     return []

@@ -44,13 +44,14 @@ class Answer:
     draft: str = ""
     missing_documents: list[str] = field(default_factory=list)
     prompt_passages: int = 0  # the first n of `retrieved` were given to the model
+    search_query: str = ""  # what was searched for: the question without the names of the documents it names
 
     def public(self) -> dict:
         return {"id": self.id, "question": self.question, "answer": self.answer, "abstained": self.abstained,
                 "citations": self.citations, "retrieved": [p.public() for p in self.retrieved],
                 "timings": {k: round(v, 1) for k, v in self.timings.items()}, "reason": self.reason,
                 "standalone_question": self.standalone_question, "draft": self.draft,
-                "prompt_passages": self.prompt_passages}
+                "prompt_passages": self.prompt_passages, "search_query": self.search_query}
 
 
 def format_passages(passages: Sequence[Passage], best_last: bool) -> str:
@@ -147,7 +148,8 @@ class AnswerChain:
                     if p.score >= self.settings.min_relative_score * best]
         timings = {"retrieve_ms": result.timings["retrieve_ms"]}
         base = dict(question=question, retrieved=result.passages, id=qid, standalone_question=standalone,
-                    missing_documents=result.intent.missing, prompt_passages=len(passages))
+                    missing_documents=result.intent.missing, prompt_passages=len(passages),
+                    search_query=result.intent.content or standalone)
         if result.intent.missing and result.intent.doc_ids is None:
             reason = f"语料库中没有{'、'.join(result.intent.missing)}"
             yield {"type": "final", "answer": self._refusal(base, timings, started, reason)}
@@ -181,14 +183,15 @@ class AnswerChain:
         """Keep what the passages verifiably say; abstain when that does not answer the question."""
         if _NO_ANSWER in Normalized.of(draft).text[:12] or not draft.strip():
             return self._refusal(base, timings, started, "模型判断资料不足以回答", draft)
-        attributed = attribute(draft, question, passages, lambda facts, p: numbers_anchored(question, facts, p))
+        about = base.get("search_query") or question  # what the question asks, without the documents it names
+        attributed = attribute(draft, question, passages, lambda facts, p: numbers_anchored(about, facts, p))
         supported = [c for c in attributed if c.passages]
-        if not supported:
+        if all(c.text.rstrip().endswith(("：", ":")) for c in supported):  # only lead-ins of a list survived
             return self._refusal(base, timings, started, "回答中没有能在资料中核实的内容", draft)
         cited = [passages[s.passage] for c in supported for s in c.passages]
         if not years_consistent(question, cited):
             return self._refusal(base, timings, started, "引用段落与问题所问的年份不符", draft)
-        coverage = self.focus.coverage(question, cited)
+        coverage = self.focus.coverage(about, cited)
         if coverage < self.settings.min_focus_coverage:
             return self._refusal(base, timings, started, f"引用段落未涉及问题的关键内容（覆盖率{coverage:.2f}）", draft)
         text, citations = render(supported, passages)

@@ -19,6 +19,7 @@ from eval.run import load_gold
 from ingest.index import SpeechIndex
 from models.embeddings import get_embeddings
 from retrieval.hybrid import HybridSearcher, Passage
+from retrieval.query import understand
 
 
 def _passage(d: dict) -> Passage:
@@ -45,8 +46,9 @@ def main() -> None:
             continue
         retrieved = [_passage(p) for p in old["retrieved"]]
         passages = retrieved[: old["prompt_passages"]]
+        content = understand(old["question"], searcher.documents()).content
         base = dict(question=old["question"], retrieved=retrieved, id=old["id"], standalone_question=old["question"],
-                    prompt_passages=len(passages))
+                    prompt_passages=len(passages), search_query=content)
         new = chain.verify(old["question"], old["draft"], passages, base, dict(old["timings"]), 0.0).public()
         new["timings"] = old["timings"]
         pairs.append((gold[old["id"]], new))

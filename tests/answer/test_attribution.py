@@ -11,10 +11,16 @@ def test_clauses_strip_model_markers() -> None:
 
 
 def test_facts_are_numbers_quotes_and_list_items() -> None:
-    assert "6%-6.5%" not in facts("增长6%－6.5%")  # numbers are checked one by one
-    assert {"6%", "6.5%"} <= set(facts("增长6%－6.5%"))
-    assert "四个自信" in facts("增强“四个自信”")
-    assert {"道路自信", "理论自信", "制度自信"} <= set(facts("道路自信、理论自信、制度自信、文化自信"))
+    assert facts("增长6%－6.5%").exact == ["6%", "6.5%"]  # numbers are checked one by one
+    assert "四个自信" in facts("增强“四个自信”").exact
+    assert {"道路自信", "理论自信", "制度自信"} <= set(facts("道路自信、理论自信、制度自信、文化自信").items)
+
+
+def test_most_list_items_must_be_held_numbers_all() -> None:
+    listed = facts("年龄、工龄和党龄，以及干部的学历、履历和干部身份")
+    assert listed.held_by("(年龄工龄党龄、学历履历、干部身份)")  # 干部的学历 is a mis-cut item
+    assert not facts("道路自信、理论自信、制度自信、文化自信、人民自信、历史自信").held_by("道路自信、理论自信")
+    assert not facts("增长6%－6.5%").held_by("增长6%左右")
 
 
 def test_clause_cited_to_the_passage_holding_its_facts() -> None:
