@@ -150,12 +150,17 @@ def build_app(services: Services) -> gr.Blocks:
         chat = chat + [{"role": "user", "content": message}, {"role": "assistant", "content": "正在检索资料……"}]
         yield chat, gr.update(), pairs, gr.update(), "", gr.update()
         final: Answer | None = None
-        for event in services.chain.stream(message, pairs, filters_of(docs, genre, speaker, y0, y1)):
-            if event["type"] == "draft":
-                chat[-1] = {"role": "assistant", "content": event["text"] + " …（核实中）"}
-                yield chat, gr.update(), pairs, gr.update(), "", gr.update()
-            else:
-                final = event["answer"]
+        try:
+            for event in services.chain.stream(message, pairs, filters_of(docs, genre, speaker, y0, y1)):
+                if event["type"] == "draft":
+                    chat[-1] = {"role": "assistant", "content": event["text"] + " …（核实中）"}
+                    yield chat, gr.update(), pairs, gr.update(), "", gr.update()
+                else:
+                    final = event["answer"]
+        except Exception as exc:  # the model server or a file may fail; the user gets a sentence, not a trace
+            chat[-1] = {"role": "assistant", "content": f"⚠️ 抱歉，回答时出错了（{type(exc).__name__}），请稍后再试。"}
+            yield chat, "", pairs, gr.update(), f"出错：{exc}", {}
+            return
         assert final is not None
         content = final.answer if final.abstained else _link_markers(final.answer)
         chat[-1] = {"role": "assistant", "content": ("⚠️ " + content) if final.abstained else content}
@@ -179,8 +184,8 @@ def build_app(services: Services) -> gr.Blocks:
                         f_docs = gr.Dropdown(doc_ids, multiselect=True, label="文档")
                         f_genre = gr.Dropdown(genres, label="体裁", value=None)
                         f_speaker = gr.Dropdown(speakers, label="讲话人", value=None)
-                        f_y0 = gr.Number(label="起始年份", precision=0)
-                        f_y1 = gr.Number(label="截止年份", precision=0)
+                        f_y0 = gr.Number(label="起始年份", precision=0, value=None)
+                        f_y1 = gr.Number(label="截止年份", precision=0, value=None)
                     with gr.Column(scale=3):
                         chatbot = gr.Chatbot(label="对话", height=520, elem_id="sq-chat")
                         with gr.Row():
@@ -254,6 +259,7 @@ def build_app(services: Services) -> gr.Blocks:
                 shutil.copyfile(src, target)
                 paths.append(target)
             report = ingest(paths, services.settings, services.index, progress=lambda fs: progress.tqdm(fs, desc="导入"))
+            services.chain.focus.refresh()
             lines = [f"导入完成：新增 {len(report.added)}，更新 {len(report.updated)}，未变 {len(report.unchanged)}，"
                      f"失败 {len(report.failed)}（共写入 {report.chunks} 段，{report.seconds:.1f} 秒）。"]
             lines += [f"- ❌ **{name}**：{_reason_zh(reason)}" for name, reason in report.failed]
@@ -268,6 +274,7 @@ def build_app(services: Services) -> gr.Blocks:
                 return "请先选择要删除的文档。", gr.update(), gr.update(), gr.update()
             removed = services.index.remove_document(doc_id)
             services.index.keyword()
+            services.chain.focus.refresh()
             ids, _, _ = choices()
             msg = f"已删除 {doc_id}。" if removed else f"{doc_id} 不在文库中。"
             return msg, library_rows(), gr.update(choices=ids, value=None), gr.update(choices=ids)

@@ -92,7 +92,8 @@ def test_upload_ingests_good_files_and_names_bad_ones(page, tmp_path: Path) -> N
     page.fill("#sq-lib-search textarea", "测试会议")
     page.wait_for_function("() => document.querySelector('#sq-lib-table')?.innerText.includes('在测试会议上的讲话')",
                            timeout=30_000)
-    page.click("#sq-lib-table >> text=在测试会议上的讲话")
+    # the table re-renders after filtering; the last copy of the cell is the live one
+    page.locator("#sq-lib-table").get_by_text("在测试会议上的讲话", exact=True).last.click()
     page.wait_for_function("() => document.querySelector('#sq-viewer')?.innerText.includes('植树造林一万亩')",
                            timeout=30_000)
     page.screenshot(path=str(ARTIFACTS / "library.png"), full_page=True)

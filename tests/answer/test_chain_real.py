@@ -1,5 +1,7 @@
 """A handful of questions through the real chain: bundled embedder, bundled Qwen model, real citations."""
 
+import re
+
 import pytest
 
 from tests.conftest import INJECTION_DOC
@@ -19,10 +21,27 @@ def test_factoid_is_answered_and_cited_to_the_right_year(real_services) -> None:
 
 
 def test_list_question_names_the_items(real_services) -> None:
-    result = real_services.chain.answer("基层服务型党组织建设建立了哪五项制度？")
+    result = real_services.chain.answer("习近平总书记强调要发挥好老同志哪三个优势？")
     assert not result.abstained, result.reason
-    for item in ("走基层", "双报到", "结对认亲"):
+    for item in ("政治优势", "经验优势", "威望优势"):
         assert item in result.answer
+    _assert_citations_hold(real_services, result)
+
+
+def test_every_marker_points_to_a_passage_holding_the_quote(real_services) -> None:
+    for question in ("两年来省市县三级从递进培养对象中共提拔重用了多少人？", "今年干部工作最艰巨的任务是什么？"):
+        result = real_services.chain.answer(question)
+        assert not result.abstained, result.reason
+        _assert_citations_hold(real_services, result)
+
+
+def _assert_citations_hold(services, result) -> None:
+    markers = {int(m) for m in re.findall(r"\[(\d+)\]", result.answer)}
+    assert markers == {c["marker"] for c in result.citations}
+    for c in result.citations:
+        text = services.index.store.document(c["doc"]).text
+        assert text[c["start"]:c["end"]] == c["text"]
+        assert text[c["quote_start"]:c["quote_end"]] == c["quote"] and c["quote"] in c["text"]
 
 
 def test_document_not_in_corpus_is_refused(real_services) -> None:
