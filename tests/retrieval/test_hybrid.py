@@ -59,3 +59,11 @@ def test_fusion_methods() -> None:
     assert max(rrf, key=rrf.get) == "b"
     scored = fuse(ranked, {"bm25": 1.5, "dense": 1.0}, "score")
     assert scored["a"] == pytest.approx(1.5) and scored["b"] == pytest.approx(0.75 + 1.0) and scored["c"] == 0.0
+
+
+def test_langchain_retriever_returns_documents_with_passage_metadata(searcher: HybridSearcher) -> None:
+    from retrieval.hybrid import SpeechRetriever
+
+    docs = SpeechRetriever(searcher=searcher, k=3).invoke("2018年政府工作报告中赤字率拟按多少安排？")
+    assert len(docs) == 3 and all(d.metadata["doc"] == GWR_2018 for d in docs)
+    assert docs[0].page_content == docs[0].metadata["text"] and docs[0].id == docs[0].metadata["id"]
