@@ -61,7 +61,14 @@ class KeywordIndex:
         tokenize = TOKENIZERS[tokenizer]
         bm25 = bm25s.BM25(k1=1.2, b=0.75)
         if texts:
-            bm25.index([tokenize(t) or [""] for t in texts], show_progress=False)
+            # Token ids as one small int32 array per chunk, not lists of strings: at 1M chunks the string lists
+            # alone would need tens of GB.
+            vocab: dict[str, int] = {"": 0}
+            token_ids = [
+                np.fromiter((vocab.setdefault(t, len(vocab)) for t in tokenize(text) or [""]), dtype=np.int32)
+                for text in texts
+            ]
+            bm25.index((token_ids, vocab), show_progress=False)
         return cls(bm25, list(ids), tokenizer, stamp)
 
     def save(self, folder: Path) -> None:
