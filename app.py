@@ -211,7 +211,7 @@ def build_app(services: Services) -> gr.Blocks:
                                           elem_id="sq-upload")
                         do_ingest = gr.Button("导入上传的文件", elem_id="sq-ingest")
                         ingest_log = gr.Markdown(elem_id="sq-ingest-log")
-                        remove_pick = gr.Dropdown(doc_ids, label="删除文档")
+                        remove_pick = gr.Dropdown(doc_ids, label="删除文档", value=None)
                         remove_btn = gr.Button("删除", variant="stop")
                     with gr.Column(scale=3):
                         outline = gr.Markdown(elem_id="sq-outline")
@@ -262,7 +262,7 @@ def build_app(services: Services) -> gr.Blocks:
             services.chain.focus.refresh()
             lines = [f"导入完成：新增 {len(report.added)}，更新 {len(report.updated)}，未变 {len(report.unchanged)}，"
                      f"失败 {len(report.failed)}（共写入 {report.chunks} 段，{report.seconds:.1f} 秒）。"]
-            lines += [f"- ❌ **{name}**：{_reason_zh(reason)}" for name, reason in report.failed]
+            lines += [f"- 未导入 **{name}**：{_reason_zh(reason)}" for name, reason in report.failed]
             ids, _, _ = choices()
             return "\n".join(lines), library_rows(), gr.update(choices=ids), gr.update(choices=ids)
 
