@@ -51,7 +51,8 @@ class Answer:
                 "citations": self.citations, "retrieved": [p.public() for p in self.retrieved],
                 "timings": {k: round(v, 1) for k, v in self.timings.items()}, "reason": self.reason,
                 "standalone_question": self.standalone_question, "draft": self.draft,
-                "prompt_passages": self.prompt_passages, "search_query": self.search_query}
+                "prompt_passages": self.prompt_passages, "search_query": self.search_query,
+                "missing_documents": self.missing_documents}
 
 
 def format_passages(passages: Sequence[Passage], best_last: bool) -> str:

@@ -54,10 +54,6 @@ class SearchFilters:
             and (self.year_to is None or doc.year <= self.year_to)
         )
 
-    @property
-    def empty(self) -> bool:
-        return self == SearchFilters()
-
 
 @dataclass
 class Passage:

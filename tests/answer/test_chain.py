@@ -73,6 +73,7 @@ def test_missing_document_is_refused_without_calling_the_model(searcher: HybridS
     chain = _chain(searcher)  # no responses: any model call would fail
     result = chain.answer("2020年政府工作报告拟安排地方政府专项债券多少？")
     assert result.abstained and "2020年政府工作报告" in result.reason and result.citations == []
+    assert result.public()["missing_documents"] == ["2020年政府工作报告"]
 
 
 @pytest.mark.parametrize("question, message", [("", EMPTY_QUESTION), ("   ", EMPTY_QUESTION), ("问" * 5000, TOO_LONG)])
