@@ -22,7 +22,6 @@ from config import Settings, get_settings  # noqa: E402
 from ingest.chunking import heading_of  # noqa: E402
 from ingest.index import SpeechIndex  # noqa: E402
 from ingest.pipeline import ingest  # noqa: E402
-from models.embeddings import get_embeddings  # noqa: E402
 from retrieval.hybrid import HybridSearcher, Passage, SearchFilters  # noqa: E402
 
 EXAMPLES = [
@@ -55,10 +54,8 @@ class Services:
 
     @classmethod
     def create(cls, settings: Settings) -> Services:
-        embeddings = get_embeddings(settings)
-        index = SpeechIndex.open(settings, embeddings)
-        searcher = HybridSearcher(index, embeddings, settings)
-        return cls(settings, index, searcher, AnswerChain(searcher, settings))
+        searcher = HybridSearcher.open(settings)
+        return cls(settings, searcher.index, searcher, AnswerChain(searcher, settings))
 
 
 # ---------- rendering ----------
@@ -79,7 +76,7 @@ def sources_html(answer: Answer) -> str:
         shown = answer.retrieved[:3]
         if not shown:
             return head
-        cards = "".join(_passage_card(p, None) for p in shown)
+        cards = "".join(_passage_card(p) for p in shown)
         return head + "<p class='sq-meta'>检索到的最接近的段落（不足以回答问题，仅供参考）：</p>" + cards
     speakers = {p.doc: p.speaker for p in answer.retrieved}
     cards = []
@@ -97,9 +94,8 @@ def sources_html(answer: Answer) -> str:
     return little + "".join(cards)
 
 
-def _passage_card(p: Passage, marker: int | None) -> str:
-    label = f"[{marker}] " if marker else ""
-    return (f'<div class="sq-source"><h4>{label}{html.escape(p.title)}</h4><div class="sq-meta">{html.escape(p.speaker)} · '
+def _passage_card(p: Passage) -> str:
+    return (f'<div class="sq-source"><h4>{html.escape(p.title)}</h4><div class="sq-meta">{html.escape(p.speaker)} · '
             f'{html.escape(p.date or "日期不详")} · {html.escape(p.section or "—")}</div>'
             f'<div class="sq-passage">{html.escape(p.text)}</div></div>')
 

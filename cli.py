@@ -18,11 +18,7 @@ console = Console(stderr=True)
 
 
 def _open_index():
-    from ingest.index import SpeechIndex
-    from models.embeddings import get_embeddings
-
-    settings = get_settings()
-    return SpeechIndex.open(settings, get_embeddings(settings))
+    return _searcher().index
 
 
 @app.command()
@@ -94,13 +90,9 @@ def remove(names: Annotated[list[str], typer.Argument(help="document file names,
 
 
 def _searcher():
-    from models.embeddings import get_embeddings
-    from ingest.index import SpeechIndex
     from retrieval.hybrid import HybridSearcher
 
-    settings = get_settings()
-    embeddings = get_embeddings(settings)
-    return HybridSearcher(SpeechIndex.open(settings, embeddings), embeddings, settings)
+    return HybridSearcher.open(get_settings())
 
 
 @app.command()

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from difflib import SequenceMatcher
 
 from retrieval.hybrid import Passage
@@ -34,6 +35,7 @@ class Normalized:
     offsets: list[int]
 
     @classmethod
+    @lru_cache(maxsize=1024)  # each passage is normalized once, not once per clause and fact
     def of(cls, raw: str) -> Normalized:
         chars: list[str] = []
         offsets: list[int] = []

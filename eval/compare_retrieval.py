@@ -15,8 +15,6 @@ from pathlib import Path
 from config import get_settings
 from eval.metrics import score
 from eval.run import load_gold, retrieval_answer
-from ingest.index import SpeechIndex
-from models.embeddings import get_embeddings
 from retrieval.hybrid import HybridSearcher
 
 VARIANTS: dict[str, dict] = {
@@ -40,8 +38,8 @@ def main() -> None:
     parser.add_argument("gold", nargs="+", type=Path)
     args = parser.parse_args()
     settings = get_settings()
-    embeddings = get_embeddings(settings)
-    base = SpeechIndex.open(settings, embeddings)
+    opened = HybridSearcher.open(settings)
+    embeddings, base = opened.embeddings, opened.index
     scratch = Path(tempfile.mkdtemp(prefix="speechqa-bm25-"))
     print("| variant | gold | recall@1 | recall@3 | recall@5 | recall@10 | MRR | p50 ms |")
     print("|---|---|---|---|---|---|---|---|")

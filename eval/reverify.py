@@ -16,8 +16,6 @@ from answer.chain import AnswerChain
 from config import get_settings
 from eval.metrics import score_by_type
 from eval.run import load_gold
-from ingest.index import SpeechIndex
-from models.embeddings import get_embeddings
 from retrieval.hybrid import HybridSearcher, Passage
 from retrieval.query import understand
 
@@ -34,8 +32,7 @@ def main() -> None:
     parser.add_argument("--show", action="store_true", help="print each question's verdict")
     args = parser.parse_args()
     settings = get_settings()
-    embeddings = get_embeddings(settings)
-    searcher = HybridSearcher(SpeechIndex.open(settings, embeddings), embeddings, settings)
+    searcher = HybridSearcher.open(settings)
     chain = AnswerChain(searcher, settings)  # the model is never called: drafts come from the run
     gold = {g["id"]: g for g in load_gold(args.gold)}
     pairs = []

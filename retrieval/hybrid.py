@@ -98,6 +98,14 @@ class HybridSearcher:
         self._docs: list[StoredDocument] | None = None
         self._docs_stamp = ""
 
+    @classmethod
+    def open(cls, settings: Settings) -> HybridSearcher:
+        """The searcher over the configured index and embedding model (the model loads on first query)."""
+        from models.embeddings import get_embeddings
+
+        embeddings = get_embeddings(settings)
+        return cls(SpeechIndex.open(settings, embeddings), embeddings, settings)
+
     def reranker(self) -> Reranker | None:
         """The optional cross-encoder named in settings, loaded on first use (none ships offline)."""
         if self._reranker is None and self.settings.reranker_model:
@@ -111,6 +119,9 @@ class HybridSearcher:
         if self._docs is None or stamp != self._docs_stamp:
             self._docs, self._docs_stamp = self.index.store.documents(), stamp
         return self._docs
+
+    def _by_id(self) -> dict[str, StoredDocument]:
+        return {d.doc_id: d for d in self.documents()}
 
     def search(self, question: str, k: int | None = None, filters: SearchFilters = SearchFilters(),
                mode: str = "hybrid") -> SearchResult:
@@ -159,7 +170,7 @@ class HybridSearcher:
                       self.settings.fusion, self.settings.fusion_rrf_k)
         order = sorted(scores, key=lambda c: -scores[c])
         chunks = self.index.store.chunks(order[: k * 2])
-        docs = {d.doc_id: d for d in self.documents()}
+        docs = self._by_id()
         ranks = {name: {cid: r for r, (cid, _) in enumerate(hits, 1)} for name, hits in ranked.items()}
         passages = []
         for cid in order:
@@ -171,7 +182,7 @@ class HybridSearcher:
 
     def _expand(self, p: Passage) -> Passage:
         """Widen a hit within its paragraph, forward first, to whole sentences within `expansion_chars`."""
-        text = self.index.store.document(p.doc).text
+        text = self._by_id()[p.doc].text
         para_start = text.rfind("\n", 0, p.start) + 1
         para_end = text.find("\n", p.end)
         para_end = len(text) if para_end < 0 else para_end

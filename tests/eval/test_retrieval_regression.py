@@ -7,9 +7,7 @@ import pytest
 from config import Settings
 from eval.metrics import score
 from eval.run import load_gold, retrieval_answer
-from ingest.index import SpeechIndex
 from ingest.pipeline import ingest
-from models.embeddings import get_embeddings
 from retrieval.hybrid import HybridSearcher
 from tests.conftest import CORPUS, REPO
 
@@ -21,11 +19,10 @@ GOLD = REPO / ".." / "shared" / "eval"
 def searcher() -> HybridSearcher:
     """The app's own index of the whole corpus (built here if `make start` has not built it yet)."""
     settings = Settings(data_dir=REPO / "data", models_dir=REPO / "data" / "models", corpus_dir=CORPUS.resolve())
-    embeddings = get_embeddings(settings)
-    index = SpeechIndex.open(settings, embeddings)
-    report = ingest([settings.corpus_dir], settings, index)
+    searcher = HybridSearcher.open(settings)
+    report = ingest([settings.corpus_dir], settings, searcher.index)
     assert report.ok, report.failed
-    return HybridSearcher(index, embeddings, settings)
+    return searcher
 
 
 @pytest.mark.parametrize("gold_file, recall_at_5, recall_at_1", [("seed_dev.jsonl", 0.95, 0.65), ("corpus_dev.jsonl", 0.90, 0.65)])
