@@ -22,6 +22,9 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?|[零〇一二三四五六七八九十�
 _QUOTED = re.compile(r"“([^”]{2,20})”|「([^」]{2,20})」")
 _LIST_ITEM = re.compile(r"[、，,]|以及|和|及|与")
 _LIST_NUMBER = re.compile(r"^\s*(?:\d{1,2}[.、．)）]|[（(]\d{1,2}[)）]|[-•*])\s*")
+_SENTENCE_END = re.compile(r"[。！？；;!?\n]")
+_PHRASE_END = re.compile(r"[。！？；;!?\n，,：:]")
+SENTENCE_LIMIT = 150  # longer source sentences are shown from the comma-phrases that hold the quote
 MIN_COVERAGE = 0.6
 MIN_BLOCK = 2
 ITEMS_REQUIRED = 0.75
@@ -105,17 +108,49 @@ def _bare(text: str) -> str:
 
 
 def support(clause: str, passage_text: str, index: int) -> Support | None:
-    """How much of the clause the passage contains, as common substrings of two or more characters."""
+    """How much of the clause one stretch of the passage contains, as common substrings of two or more characters.
+
+    Only blocks within a window about twice the clause's length count: two-character matches ("增长", "国内")
+    scattered over a passage are not a quote.
+    """
     c, p = Normalized.of(clause), Normalized.of(passage_text)
     if not c.text:
         return None
     blocks = [b for b in SequenceMatcher(None, c.text, p.text, autojunk=False).get_matching_blocks() if b.size >= MIN_BLOCK]
     if not blocks:
         return None
-    covered = sum(b.size for b in blocks)
-    first, last = min(blocks, key=lambda b: b.b), max(blocks, key=lambda b: b.b + b.size)
-    start, end = p.offsets[first.b], p.offsets[last.b + last.size - 1] + 1
-    return Support(index, covered / len(c.text), start, end)
+    width = 2 * len(c.text) + 20
+    best, first, last, covered, i = 0, 0, 0, 0, 0
+    for j, block in enumerate(blocks):  # matching blocks come in passage order
+        covered += block.size
+        while block.b + block.size - blocks[i].b > width:
+            covered -= blocks[i].size
+            i += 1
+        if covered > best:
+            best, first, last = covered, i, j
+    start, end = p.offsets[blocks[first].b], p.offsets[blocks[last].b + blocks[last].size - 1] + 1
+    return Support(index, best / len(c.text), start, end)
+
+
+def source_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The whole source sentence around a quote (its comma-phrases when the sentence is long).
+
+    A small model shortens what it copies ("4%" for "4%左右", the first of three numbers); showing the source's own
+    sentence keeps qualifiers and the rest of the fact, and every word shown is then verbatim.
+    """
+    lo, hi = _around(text, start, end, _SENTENCE_END, 0, len(text))
+    if hi - lo > SENTENCE_LIMIT:
+        lo, hi = _around(text, start, end, _PHRASE_END, lo, hi)
+    while lo < hi and text[lo].isspace():
+        lo += 1
+    return lo, hi
+
+
+def _around(text: str, start: int, end: int, boundary: re.Pattern[str], lo: int, hi: int) -> tuple[int, int]:
+    """From the boundary before `start` to the boundary that ends the text at `end` (included), within lo..hi."""
+    before = [m.end() for m in boundary.finditer(text, lo, start)]
+    after = boundary.search(text, max(end - 1, start), hi)
+    return (before[-1] if before else lo), (after.end() if after else hi)
 
 
 def _shares(a: str, b: str, n: int) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from langchain_core.language_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
 
-from answer.attribution import AttributedClause, Normalized, attribute
+from answer.attribution import AttributedClause, Normalized, attribute, source_span
 from answer.answerability import FocusChecker, numbers_anchored, years_consistent
 from config import Settings
 from prompts import load_prompt
@@ -67,30 +67,44 @@ def format_passages(passages: Sequence[Passage], best_last: bool) -> str:
 def render(attributed: list[AttributedClause], passages: Sequence[Passage]) -> tuple[str, list[dict]]:
     """Answer text with [n] markers, and the citations they point to (n = position in `citations`).
 
-    One citation per passage, its quote spanning everything the answer took from it; a run of clauses drawn from
-    the same passages gets one marker at its end.
+    Each supported clause is shown as the source sentence that holds it (once, however many clauses point there);
+    a clause that only restates the question stays as the model wrote it, uncited. A run of sentences from the
+    same passage gets one marker at its end; each passage is cited once, its quote spanning all it gave.
     """
+    pieces: list[tuple[str, int | None]] = []  # (text, passage index or None for an uncited lead-in)
+    shown: set[str] = set()
     spans: dict[int, tuple[int, int]] = {}
     for clause in attributed:
+        if not clause.passages:
+            pieces.append((clause.text, None))
         for s in clause.passages:
-            lo, hi = spans.get(s.passage, (s.quote_start, s.quote_end))
-            spans[s.passage] = (min(lo, s.quote_start), max(hi, s.quote_end))
+            text = passages[s.passage].text
+            lo, hi = source_span(text, s.quote_start, s.quote_end)
+            key = Normalized.of(text[lo:hi]).text
+            if any(key in seen for seen in shown):
+                continue
+            shown.add(key)
+            old = spans.get(s.passage, (lo, hi))
+            spans[s.passage] = (min(old[0], lo), max(old[1], hi))
+            pieces.append((text[lo:hi].strip(), s.passage))
     marker_of: dict[int, int] = {}
     citations: list[dict] = []
     parts: list[str] = []
-    for i, clause in enumerate(attributed):
-        cited = [s.passage for s in clause.passages]
-        following = [s.passage for s in attributed[i + 1].passages] if i + 1 < len(attributed) else None
-        tags = ""
-        if cited and cited != following:
-            for n in cited:
-                if n not in marker_of:
-                    marker_of[n] = len(citations) + 1
-                    citations.append(_citation(marker_of[n], passages[n], *spans[n]))
-                tags += f"[{marker_of[n]}]"
-        end = re.search(r"[。！？；;!?]+$", clause.text)
-        parts.append(clause.text[: end.start()] + tags + end.group() if end else clause.text + tags)
-    return "".join(_join(parts)), citations
+    for i, (text, n) in enumerate(pieces):
+        following = pieces[i + 1][1] if i + 1 < len(pieces) else None
+        tag = ""
+        if n is not None and n != following:
+            if n not in marker_of:
+                marker_of[n] = len(citations) + 1
+                citations.append(_citation(marker_of[n], passages[n], *spans[n]))
+            tag = f"[{marker_of[n]}]"
+        if n is not None:
+            text = re.sub(r"[，,、：:]$", "", text)
+            text = text if re.search(r"[。！？；;!?]$", text) else text + "。"
+        end = re.search(r"[。！？；;!?]+$", text)
+        parts.append(text[: end.start()] + tag + end.group() if end else text + tag)
+    text = "".join(_join(parts))
+    return (text[:-1] + "。" if text.endswith(("；", ";", "，")) else text), citations
 
 
 def _join(parts: list[str]) -> list[str]:

@@ -30,6 +30,7 @@ def main() -> None:
     parser.add_argument("run_dir", type=Path)
     parser.add_argument("--gold", type=Path, required=True)
     parser.add_argument("--show", action="store_true", help="print each question's verdict")
+    parser.add_argument("--out", type=Path, help="write the re-verified answers here (answers.jsonl format)")
     args = parser.parse_args()
     settings = get_settings()
     searcher = HybridSearcher.open(settings)
@@ -51,6 +52,8 @@ def main() -> None:
         pairs.append((gold[old["id"]], new))
         if args.show:
             print(old["id"], gold[old["id"]]["type"], new["abstained"], new["reason"][:30], "|", new["answer"][:80])
+    if args.out:
+        args.out.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for _, a in pairs), encoding="utf-8")
     metrics = score_by_type(pairs)
     print(json.dumps({k: v for k, v in metrics.items() if k != "by_type"}, indent=1))
 

@@ -1,4 +1,4 @@
-from answer.attribution import attribute, clauses, facts
+from answer.attribution import attribute, clauses, facts, source_span, support
 from retrieval.hybrid import Passage
 
 
@@ -46,3 +46,18 @@ def test_half_width_punctuation_in_source_matches_full_width_answer() -> None:
     (clause,) = attribute("对4万多名干部进行全覆盖培训，进一步凝聚共识。", "培训了多少干部？",
                           [_p("对4万多名干部进行全覆盖培训,进一步凝聚共识、提升能力。")])
     assert clause.passages and clause.passages[0].coverage > 0.9
+
+
+def test_source_span_is_the_sentence_or_its_phrases_when_long() -> None:
+    text = "第一句。今年赤字率拟按4%左右安排、比上年提高1个百分点，赤字规模5.66万亿元。第三句。"
+    start = text.index("4%")
+    assert text[slice(*source_span(text, start, start + 2))] == "今年赤字率拟按4%左右安排、比上年提高1个百分点，赤字规模5.66万亿元。"
+    long = "开头" + "，很长的铺垫" * 30 + "，赤字率拟按4%左右安排，后文" + "，很长的后文" * 30 + "。"
+    start = long.index("4%")
+    assert long[slice(*source_span(long, start, start + 2))] == "赤字率拟按4%左右安排，"
+
+
+def test_scattered_two_character_matches_are_not_a_quote() -> None:
+    passage = "国内经济增长较快。" + "其他内容" * 40 + "国内生产总值增长6%。"
+    found = support("国内生产总值增长6%", passage, 0)
+    assert found is not None and passage[found.quote_start:found.quote_end] == "国内生产总值增长6%"

@@ -30,13 +30,19 @@ def test_copied_answer_is_cited_to_the_passage_that_holds_it(searcher: HybridSea
     chain = _chain(searcher, "国内生产总值增长6%－6.5%。")
     result = chain.answer("2019年政府工作报告提出的国内生产总值增长预期目标是多少？")
     assert not result.abstained
-    assert result.answer == "国内生产总值增长6%－6.5%[1]。"
+    assert result.answer == "今年经济社会发展的主要预期目标是：国内生产总值增长6%－6.5%[1]。"  # the source's sentence
     (citation,) = result.citations
     assert citation["doc"] == GWR_2019 and citation["marker"] == 1
     document = searcher.index.store.document(GWR_2019).text
     assert document[citation["quote_start"]:citation["quote_end"]] == citation["quote"]
     assert "6%－6.5%" in citation["quote"]
     assert document[citation["start"]:citation["end"]] == citation["text"]
+
+
+def test_a_shortened_copy_is_shown_as_the_whole_source_sentence(searcher: HybridSearcher) -> None:
+    result = _chain(searcher, "城镇新增就业1100万人。").answer("2019年政府工作报告提出的城镇新增就业目标是多少？")
+    assert "城镇新增就业1100万人以上" in result.answer  # the qualifier the model dropped is back
+    assert result.answer.count("[1]") == 1 and result.citations[0]["doc"] == GWR_2019
 
 
 def test_models_own_markers_are_replaced_by_verified_ones(searcher: HybridSearcher) -> None:
