@@ -16,16 +16,19 @@ from answer.attribution import Normalized
 from retrieval.hybrid import Passage
 from retrieval.query import PROVINCES
 
-# Words that say how a question is asked or which document it is about, not what it is about.
+# Words that say how a question is asked or which document it is about, not what it is about. Removed before the
+# question is cut into words; single characters (的, 中, 有) are left to the cut, so 心中有 and 中国 stay whole.
 _FRAME = re.compile(
     r"(19|20)\d{2}年|第?[一二三四五六七八九十]+大|国务院|政府工作报告|报告|讲话|习近平|总书记|同志|会议上|座谈会上|大会上|"
     r"提出的?|提到的?|指出|强调|概括的?|明确|要求|具体|分别|各是|是多少|多少|是什么|什么|哪些|哪几|哪[一二三四五六七八九十个些项种]|"
     r"如何|怎样|是否|有何|包括|内容|方面|主要|预期|目标|今年|上年|去年|全年|达到|增长|安排|拟|做到|"
-    r"[一二三四五六七八九十两几]+[个项点条种类]|相差|差距|之差|不同|区别|一致|变化|调整|"
-    r"中|的|了|在|对|和|与|及|是|有|为|要|将|把|其|这|那|所|被|从|到|上|下|年|省|市|我国|全国|全省|全市|"
+    r"[一二三四五六七八九十两几]+[项点条种类]|[几多]个|相差|差距|之差|不同|区别|一致|变化|调整|我国|全国|全省|全市|"
     + "|".join(PROVINCES)
 )
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
+_NUMERAL = re.compile(r"[一二三四五六七八九十两几]+个?")
+_COUNTED = re.compile(r"([一二三四五六七八九十两])个?(.+)")
+_COUNT = {c: i for i, c in enumerate("一二三四五六七八九十", 1)} | {"两": 2}
 
 
 def focus_terms(question: str) -> set[str]:
@@ -33,8 +36,19 @@ def focus_terms(question: str) -> set[str]:
     import jieba
 
     jieba.setLogLevel(60)
-    text = _FRAME.sub(" ", Normalized.of(question).text)
-    return {w for run in _HAN.findall(text) for w in jieba.cut_for_search(run) if len(w) >= 2}
+    norm = Normalized.of(question).text
+    quoted = {q for q in re.findall(r"“([^”]{2,12})”", norm)}  # a quoted name is one term, not its pieces
+    words = {w for run in _HAN.findall(_FRAME.sub(" ", norm)) for w in jieba.cut_for_search(run)}
+    return quoted | {w for w in words if len(w) >= 2 and not _NUMERAL.fullmatch(w)}
+
+
+def holds(text: str, term: str) -> bool:
+    """Whether the text says the term; a numbered abbreviation ("六稳", "四个心中有") is said by its N expansions
+    ("稳就业、稳金融…" holds 稳 six times)."""
+    if term in text:
+        return True
+    counted = _COUNTED.fullmatch(term)
+    return bool(counted) and text.count(counted.group(2)) >= _COUNT[counted.group(1)]
 
 
 class FocusChecker:
@@ -70,7 +84,7 @@ class FocusChecker:
             return 1.0
         text = "".join(Normalized.of(p.text).text for p in passages)
         weights = {t: self.weight(t) for t in terms}
-        return sum(w for t, w in weights.items() if t in text) / sum(weights.values())
+        return sum(w for t, w in weights.items() if holds(text, t)) / sum(weights.values())
 
 
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
@@ -122,7 +136,7 @@ def numbers_anchored(question: str, clause_facts: Sequence[str], passage: Passag
     sentences = _SENTENCE.findall(Normalized.of(passage.text).text)
     for number in numbers:
         where = [s for s in sentences if number in s]
-        if where and terms and not any(t in s for s in where for t in terms):
+        if where and terms and not any(holds(s, t) for s in where for t in terms):
             return False
         if where and asks_target and not any(_STATES_TARGET.search(s) for s in where):
             return False  # a target was asked for; this number is a result ("平均值为5.0%", "达到10318亿元")

@@ -66,6 +66,11 @@ class AttributedClause:
     passages: list[Support] = field(default_factory=list)
     restates_question: bool = False
 
+    @property
+    def lead_in(self) -> bool:
+        """"……有以下三点：" introduces a list; a numbered "1. 稳就业：" is an item of it, so it is content."""
+        return self.text.rstrip().endswith(("：", ":")) and not _LIST_NUMBER.match(self.text)
+
 
 def clauses(answer: str) -> list[str]:
     """Sentences of the answer, with the model's own [n] markers removed (code attaches verified ones)."""

@@ -201,7 +201,7 @@ class AnswerChain:
         about = base.get("search_query") or question  # what the question asks, without the documents it names
         attributed = attribute(draft, question, passages, lambda facts, p: numbers_anchored(about, facts, p))
         supported = [c for c in attributed if c.passages]
-        if all(c.text.rstrip().endswith(("：", ":")) for c in supported):  # only lead-ins of a list survived
+        if all(c.lead_in for c in supported):  # only the introduction of a list survived
             return self._refusal(base, timings, started, "回答中没有能在资料中核实的内容", draft)
         cited = [passages[s.passage] for c in supported for s in c.passages]
         if not years_consistent(question, cited):

@@ -1,4 +1,4 @@
-from answer.answerability import FocusChecker, focus_terms, years_consistent
+from answer.answerability import FocusChecker, focus_terms, holds, years_consistent
 from retrieval.hybrid import Passage
 
 
@@ -27,3 +27,11 @@ def test_years_must_match_the_cited_passage() -> None:
     assert years_consistent(q, [_p("地区生产总值增长8.5%", section="一、回顾2014年工作")])
     assert years_consistent("2015年报告中2014年GDP是多少？", [_p("国内生产总值达到63.6万亿元", date="2015-03-05")])
     assert years_consistent("国内生产总值是多少？", [_p("无年份", date="2026-01-01")])
+
+
+def test_quoted_and_numbered_names_count_when_their_expansion_is_there() -> None:
+    assert "四个心中有" in focus_terms("讲话要求党员干部始终做到哪“四个心中有”？")
+    assert "中国式" in focus_terms("中国式现代化的中国特色有哪五个方面？")  # 中 is not cut out of words
+    assert holds("着力稳就业、稳金融、稳外贸、稳外资、稳投资、稳预期", "六稳")
+    assert not holds("着力稳就业、稳金融", "六稳")
+    assert holds("要始终做到“心中有党、心中有民、心中有责、心中有戒”", "四个心中有")
