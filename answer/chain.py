@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
@@ -18,7 +18,7 @@ from answer.attribution import AttributedClause, Normalized, attribute, source_s
 from answer.answerability import FocusChecker, numbers_anchored, years_consistent
 from config import Settings
 from prompts import load_prompt
-from retrieval.hybrid import HybridSearcher, Passage, SearchFilters
+from retrieval.hybrid import MAX_COMPARED, HybridSearcher, Passage, SearchFilters, SearchResult
 
 REFUSAL = "抱歉，现有资料中没有找到能回答这个问题的内容，因此无法作答。"
 EMPTY_QUESTION = "请先输入一个问题，例如：2019年政府工作报告提出的国内生产总值增长预期目标是多少？"
@@ -26,6 +26,16 @@ MAX_QUESTION_CHARS = 500
 TOO_LONG = f"问题太长了（超过{MAX_QUESTION_CHARS}字）。请把问题精简成一两句话再问。"
 _NO_ANSWER = "无法回答"
 RETRIEVED_SHOWN = 10  # ranked passages reported with every answer (recall@10 needs ten)
+
+
+@dataclass
+class Part:
+    """The model's draft from some of the retrieved passages: all of the prompt for an ordinary question, one
+    document's for a question that names several (a 1.5B model given two reports answers from one of them)."""
+
+    label: str  # "" or the document the part is about, shown above its sentences
+    passages: list[int]  # indices into the retrieved passages
+    draft: str = ""
 
 
 @dataclass
@@ -43,7 +53,7 @@ class Answer:
     standalone_question: str = ""
     draft: str = ""
     missing_documents: list[str] = field(default_factory=list)
-    prompt_passages: int = 0  # the first n of `retrieved` were given to the model
+    parts: list[Part] = field(default_factory=list)  # what the model was given and wrote, one part per document asked about
     search_query: str = ""  # what was searched for: the question without the names of the documents it names
 
     def public(self) -> dict:
@@ -51,7 +61,7 @@ class Answer:
                 "citations": self.citations, "retrieved": [p.public() for p in self.retrieved],
                 "timings": {k: round(v, 1) for k, v in self.timings.items()}, "reason": self.reason,
                 "standalone_question": self.standalone_question, "draft": self.draft,
-                "prompt_passages": self.prompt_passages, "search_query": self.search_query,
+                "parts": [asdict(p) for p in self.parts], "search_query": self.search_query,
                 "missing_documents": self.missing_documents}
 
 
@@ -157,32 +167,52 @@ class AnswerChain:
             return
         standalone = self.standalone(question, history)
         result = self.searcher.search(standalone, max(RETRIEVED_SHOWN, self.settings.answer_passages), filters)
-        # Passages far below the best one are mostly distractors that cost prompt time (measured: eval/README.md).
-        best = max((p.score for p in result.passages), default=0.0)
-        passages = [p for p in result.passages[: self.settings.answer_passages]
-                    if p.score >= self.settings.min_relative_score * best]
+        parts = self.parts(result)
         timings = {"retrieve_ms": result.timings["retrieve_ms"]}
         base = dict(question=question, retrieved=result.passages, id=qid, standalone_question=standalone,
-                    missing_documents=result.intent.missing, prompt_passages=len(passages),
+                    missing_documents=result.intent.missing, parts=parts,
                     search_query=result.intent.content or standalone)
         if result.intent.missing and result.intent.doc_ids is None:
             reason = f"语料库中没有{'、'.join(result.intent.missing)}"
             yield {"type": "final", "answer": self._refusal(base, timings, started, reason)}
             return
-        if not passages:
+        if not parts:
             yield {"type": "final", "answer": self._refusal(base, timings, started, "没有检索到相关段落")}
             return
         generate_started = time.perf_counter()
-        draft = ""
         chain = load_prompt("answer").template() | self.llm | StrOutputParser()
-        for piece in chain.stream({"passages": format_passages(passages, self.settings.best_passage_last),
-                                   "question": standalone}):
-            if not draft and piece:
-                timings["first_token_ms"] = (time.perf_counter() - started) * 1000
-            draft += piece
-            yield {"type": "draft", "text": draft}
+        for part in parts:
+            passages = [result.passages[i] for i in part.passages]
+            scope = f"\n（这一次只回答{part.label}中的内容。）" if part.label else ""
+            for piece in chain.stream({"passages": format_passages(passages, self.settings.best_passage_last),
+                                       "question": standalone, "scope": scope}):
+                if "first_token_ms" not in timings and piece:
+                    timings["first_token_ms"] = (time.perf_counter() - started) * 1000
+                part.draft += piece
+                yield {"type": "draft", "text": combined_draft(parts)}
         timings["generate_ms"] = (time.perf_counter() - generate_started) * 1000
-        yield {"type": "final", "answer": self.verify(standalone, draft, passages, base, timings, started)}
+        yield {"type": "final", "answer": self.verify(standalone, parts, result.passages, base, timings, started)}
+
+    def parts(self, result: SearchResult) -> list[Part]:
+        """Which retrieved passages go to the model: the best few, or the best of each document the question names.
+
+        Passages far below the best one are mostly distractors that cost prompt time (measured: eval/README.md).
+        """
+        ranked, keep = result.passages, self.settings.min_relative_score
+        named = sorted({p.doc for p in ranked if result.intent.doc_ids and p.doc in result.intent.doc_ids},
+                       key=lambda d: next(p.date for p in ranked if p.doc == d))
+        if not 2 <= len(named) <= MAX_COMPARED:
+            best = max((p.score for p in ranked), default=0.0)
+            chosen = [i for i, p in enumerate(ranked[: self.settings.answer_passages]) if p.score >= keep * best]
+            return [Part("", chosen)] if chosen else []
+        per_document = max(2, self.settings.answer_passages // len(named))
+        parts = []
+        for doc in named:
+            mine = [i for i, p in enumerate(ranked) if p.doc == doc]
+            top = ranked[mine[0]]
+            label = f"《{top.title.split('——')[-1]}》（{top.date or '日期不详'}）"
+            parts.append(Part(label, [i for i in mine if ranked[i].score >= keep * top.score][:per_document]))
+        return parts
 
     def answer(self, question: str, history: Sequence[tuple[str, str]] = (), filters: SearchFilters = SearchFilters(),
                qid: str = "") -> Answer:
@@ -193,26 +223,44 @@ class AnswerChain:
         assert final is not None
         return final
 
-    def verify(self, question: str, draft: str, passages: list[Passage], base: dict, timings: dict,
-                started: float) -> Answer:
+    def verify(self, question: str, parts: list[Part], ranked: list[Passage], base: dict, timings: dict,
+               started: float) -> Answer:
         """Keep what the passages verifiably say; abstain when that does not answer the question."""
-        if _NO_ANSWER in Normalized.of(draft).text[:12] or not draft.strip():
-            return self._refusal(base, timings, started, "模型判断资料不足以回答", draft)
         about = base.get("search_query") or question  # what the question asks, without the documents it names
-        attributed = attribute(draft, question, passages, lambda facts, p: numbers_anchored(about, facts, p))
-        supported = [c for c in attributed if c.passages]
-        if all(c.lead_in for c in supported):  # only the introduction of a list survived
-            return self._refusal(base, timings, started, "回答中没有能在资料中核实的内容", draft)
-        cited = [passages[s.passage] for c in supported for s in c.passages]
+        kept: list[AttributedClause] = []
+        for part in parts:
+            if _NO_ANSWER in Normalized.of(part.draft).text[:12] or not part.draft.strip():
+                continue
+            passages = [ranked[i] for i in part.passages]
+            found = [c for c in attribute(part.draft, question, passages,
+                                          lambda facts, p: numbers_anchored(about, facts, p)) if c.passages]
+            if all(c.lead_in for c in found):  # nothing, or only the introduction of a list, survived
+                continue
+            if part.label:
+                kept.append(AttributedClause(("\n" if kept else "") + part.label + "："))
+            kept += [replace(c, passages=[replace(s, passage=part.passages[s.passage]) for s in c.passages])
+                     for c in found]
+        if not kept:
+            said_no = all(_NO_ANSWER in Normalized.of(p.draft).text[:12] or not p.draft.strip() for p in parts)
+            reason = "模型判断资料不足以回答" if said_no else "回答中没有能在资料中核实的内容"
+            return self._refusal(base, timings, started, reason)
+        cited = [ranked[s.passage] for c in kept for s in c.passages]
         if not years_consistent(question, cited):
-            return self._refusal(base, timings, started, "引用段落与问题所问的年份不符", draft)
+            return self._refusal(base, timings, started, "引用段落与问题所问的年份不符")
         coverage = self.focus.coverage(about, cited)
         if coverage < self.settings.min_focus_coverage:
-            return self._refusal(base, timings, started, f"引用段落未涉及问题的关键内容（覆盖率{coverage:.2f}）", draft)
-        text, citations = render(supported, passages)
+            return self._refusal(base, timings, started, f"引用段落未涉及问题的关键内容（覆盖率{coverage:.2f}）")
+        text, citations = render(kept, ranked)
         timings["total_ms"] = (time.perf_counter() - started) * 1000
-        return Answer(answer=text, abstained=False, citations=citations, timings=timings, draft=draft, **base)
+        return Answer(answer=text, abstained=False, citations=citations, timings=timings,
+                      draft=combined_draft(parts), **base)
 
-    def _refusal(self, base: dict, timings: dict, started: float, reason: str, draft: str = "") -> Answer:
+    def _refusal(self, base: dict, timings: dict, started: float, reason: str) -> Answer:
         timings["total_ms"] = (time.perf_counter() - started) * 1000
-        return Answer(answer=REFUSAL, abstained=True, citations=[], timings=timings, reason=reason, draft=draft, **base)
+        return Answer(answer=REFUSAL, abstained=True, citations=[], timings=timings, reason=reason,
+                      draft=combined_draft(base.get("parts", [])), **base)
+
+
+def combined_draft(parts: Sequence[Part]) -> str:
+    """The model's text as the user watches it stream: each document's part under its label."""
+    return "\n\n".join(f"{p.label}：\n{p.draft}" if p.label else p.draft for p in parts if p.draft or p.label)

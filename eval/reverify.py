@@ -12,7 +12,7 @@ import argparse
 import json
 from pathlib import Path
 
-from answer.chain import AnswerChain
+from answer.chain import AnswerChain, Part
 from config import get_settings
 from eval.metrics import score_by_type
 from eval.run import load_gold
@@ -39,15 +39,16 @@ def main() -> None:
     pairs = []
     for line in (args.run_dir / "answers.jsonl").read_text(encoding="utf-8").splitlines():
         old = json.loads(line)
-        if not old.get("draft"):
+        if not old.get("draft") and not any(p["draft"] for p in old.get("parts", [])):
             pairs.append((gold[old["id"]], old))
             continue
         retrieved = [_passage(p) for p in old["retrieved"]]
-        passages = retrieved[: old["prompt_passages"]]
+        parts = ([Part(**p) for p in old["parts"]] if "parts" in old
+                 else [Part("", list(range(old["prompt_passages"])), old["draft"])])  # runs from before parts
         content = understand(old["question"], searcher.documents()).content
         base = dict(question=old["question"], retrieved=retrieved, id=old["id"], standalone_question=old["question"],
-                    prompt_passages=len(passages), search_query=content)
-        new = chain.verify(old["question"], old["draft"], passages, base, dict(old["timings"]), 0.0).public()
+                    parts=parts, search_query=content)
+        new = chain.verify(old["question"], parts, retrieved, base, dict(old["timings"]), 0.0).public()
         new["timings"] = old["timings"]
         pairs.append((gold[old["id"]], new))
         if args.show:

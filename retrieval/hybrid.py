@@ -21,6 +21,7 @@ from ingest.store import StoredChunk, StoredDocument
 from retrieval.query import QueryIntent, understand
 
 
+MAX_COMPARED = 3  # a question naming more documents than this is searched across them as one scope
 _ASKS_FOR_ITEMS = re.compile(r"哪[几一二三四五六七八九十两]|哪些|分别|包括|具体指|内涵|内容|有何不同|是否一致")
 
 
@@ -125,7 +126,11 @@ class HybridSearcher:
 
     def search(self, question: str, k: int | None = None, filters: SearchFilters = SearchFilters(),
                mode: str = "hybrid") -> SearchResult:
-        """mode: 'hybrid' (default), 'dense' (the plain Chroma baseline) or 'bm25'."""
+        """mode: 'hybrid' (default), 'dense' (the plain Chroma baseline) or 'bm25'.
+
+        A question that names two or three documents ("2024年和2025年政府工作报告") is searched in each of them and
+        the rankings are interleaved, so that no document's passages crowd the other's out.
+        """
         k = k or self.settings.top_k
         started = time.perf_counter()
         docs = self.documents()
@@ -135,32 +140,36 @@ class HybridSearcher:
         if intent.doc_ids is not None and allowed & intent.doc_ids:
             allowed &= intent.doc_ids
             query = intent.content
-        scope = None if len(allowed) == len(docs) else allowed
+        vector = self.embeddings.embed_query(query) if mode in ("hybrid", "dense") else []
+        if intent.doc_ids is not None and 2 <= len(allowed) <= MAX_COMPARED:
+            passages = _interleave([self._ranked(query, vector, k, {d}, mode) for d in sorted(allowed)])[:k]
+        else:
+            passages = self._ranked(query, vector, k, None if len(allowed) == len(docs) else allowed, mode)
+        if self.settings.expansion == "always" or (self.settings.expansion == "lists" and asks_for_items(question)):
+            top = self.settings.expansion_top
+            passages = [self._expand(p) for p in passages[:top]] + passages[top:]
+        return SearchResult(passages, intent, {"retrieve_ms": (time.perf_counter() - started) * 1000})
+
+    def _ranked(self, query: str, vector: list[float], k: int, scope: set[str] | None, mode: str) -> list[Passage]:
+        """Both searches within the scope, fused, then reranked when a cross-encoder is configured."""
         n = max(self.settings.candidate_k, k)
         ranked: dict[str, list[tuple[str, float]]] = {}
         if mode in ("hybrid", "bm25"):
-            ranked["bm25"] = self._bm25(query, n, scope)
+            ranked["bm25"] = self.index.keyword().search(query, n, scope)
         if mode in ("hybrid", "dense"):
-            ranked["dense"] = self._dense(query, n, scope)
+            ranked["dense"] = self._dense(vector, n, scope)
         reranker = self.reranker()
         passages = self._fuse(ranked, self.settings.rerank_candidates if reranker else k)
         if reranker and passages:
             scores = reranker.predict([(query, p.text) for p in passages])
             order = sorted(range(len(passages)), key=lambda i: -float(scores[i]))
             passages = [dataclasses.replace(passages[i], score=round(float(scores[i]), 6)) for i in order[:k]]
-        if self.settings.expansion == "always" or (self.settings.expansion == "lists" and asks_for_items(question)):
-            top = self.settings.expansion_top
-            passages = [self._expand(p) for p in passages[:top]] + passages[top:]
-        return SearchResult(passages, intent, {"retrieve_ms": (time.perf_counter() - started) * 1000})
+        return passages
 
-    def _bm25(self, question: str, n: int, scope: set[str] | None) -> list[tuple[str, float]]:
-        return self.index.keyword().search(question, n, scope)
-
-    def _dense(self, question: str, n: int, scope: set[str] | None) -> list[tuple[str, float]]:
+    def _dense(self, vector: list[float], n: int, scope: set[str] | None) -> list[tuple[str, float]]:
         if not scope and scope is not None:
             return []
         where = None if scope is None else {"doc_id": {"$in": sorted(scope)}}
-        vector = self.embeddings.embed_query(question)
         hits = self.index.vectors.similarity_search_by_vector_with_relevance_scores(vector, k=n, filter=where)
         return [(doc.id, 1.0 - distance) for doc, distance in hits if doc.id]  # cosine distance → similarity
 
@@ -195,6 +204,12 @@ class HybridSearcher:
             sentence_starts = [text.rfind(ch, start, p.start) + 1 for ch in "。；！？"]
             start = min(p.start, max(sentence_starts)) if max(sentence_starts) > 0 else p.start
         return Passage(**{**asdict(p), "start": start, "end": end, "text": text[start:end]})
+
+
+def _interleave(rankings: list[list[Passage]]) -> list[Passage]:
+    """Round-robin over per-document rankings, the document with the best hit first."""
+    rankings = sorted((r for r in rankings if r), key=lambda r: -r[0].score)
+    return [r[i] for i in range(max((len(r) for r in rankings), default=0)) for r in rankings if i < len(r)]
 
 
 def fuse(ranked: dict[str, list[tuple[str, float]]], weights: dict[str, float], method: str,

@@ -12,7 +12,7 @@ from ingest.pipeline import ingest
 from retrieval.hybrid import HybridSearcher
 from tests.conftest import SEED
 
-GWR_2019 = "2019-03-05_gwr-2019.txt"
+GWR_2018, GWR_2019 = "2018-03-05_gwr-2018.txt", "2019-03-05_gwr-2019.txt"
 
 
 @pytest.fixture
@@ -43,6 +43,19 @@ def test_a_shortened_copy_is_shown_as_the_whole_source_sentence(searcher: Hybrid
     result = _chain(searcher, "城镇新增就业1100万人。").answer("2019年政府工作报告提出的城镇新增就业目标是多少？")
     assert "城镇新增就业1100万人以上" in result.answer  # the qualifier the model dropped is back
     assert result.answer.count("[1]") == 1 and result.citations[0]["doc"] == GWR_2019
+
+
+def test_question_naming_two_reports_is_answered_report_by_report(
+        settings: Settings, fake_index: SpeechIndex, corpus_dir: Path) -> None:
+    ingest([corpus_dir / n for n in (GWR_2018, GWR_2019)], settings, fake_index)
+    searcher = HybridSearcher(fake_index, fake_index.vectors.embeddings, settings.model_copy(update={"fusion_dense_weight": 0.0}))
+    chain = _chain(searcher, "国内生产总值增长6.5%左右。", "国内生产总值增长6%－6.5%。")  # one draft per report
+    result = chain.answer("2018年和2019年政府工作报告提出的国内生产总值增长预期目标分别是多少？")
+    assert not result.abstained
+    assert [p.label for p in result.parts] == ["《2018年国务院政府工作报告》（2018-03-05）", "《2019年国务院政府工作报告》（2019-03-05）"]
+    assert [c["doc"] for c in result.citations] == [GWR_2018, GWR_2019]
+    assert result.answer.index("2018年") < result.answer.index("6.5%左右[1]") < result.answer.index("2019年")
+    assert "6%－6.5%[2]" in result.answer
 
 
 def test_models_own_markers_are_replaced_by_verified_ones(searcher: HybridSearcher) -> None:

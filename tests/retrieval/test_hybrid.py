@@ -25,6 +25,12 @@ def test_question_naming_a_report_searches_only_that_report(searcher: HybridSear
     assert "2.6%" in result.passages[0].text
 
 
+def test_question_naming_two_reports_gets_both_near_the_top(searcher: HybridSearcher) -> None:
+    result = searcher.search("2018年和2019年政府工作报告提出的赤字率分别是多少？", 6)
+    assert {p.doc for p in result.passages[:2]} == {GWR_2018, GWR_2019}
+    assert {p.doc for p in result.passages} == {GWR_2018, GWR_2019}
+
+
 def test_explicit_filters_narrow_the_search(searcher: HybridSearcher) -> None:
     result = searcher.search("赤字率", 10, SearchFilters(year_from=2019, year_to=2019))
     assert result.passages and {p.doc for p in result.passages} == {GWR_2019}
