@@ -93,10 +93,15 @@ class Facts:
         return Facts([f for f in self.exact if f in keep], [f for f in self.items if f in keep])
 
     def held_by(self, passage_text: str) -> bool:
-        bare = _bare(passage_text)
-        if not all(_bare(f) in bare for f in self.exact):
+        if not all(self.holds(passage_text, f) for f in self.exact):
             return False
-        return not self.items or sum(_bare(f) in bare for f in self.items) >= ITEMS_REQUIRED * len(self.items)
+        return not self.items or sum(self.holds(passage_text, f) for f in self.items) >= ITEMS_REQUIRED * len(self.items)
+
+    def holds(self, passage_text: str, fact: str) -> bool:
+        """Numbers and quoted terms exactly; list items also when the model added or dropped a 的 (干部的身份)."""
+        if fact in self.items:
+            return _bare(fact).replace("的", "") in _bare(passage_text).replace("的", "")
+        return _bare(fact) in _bare(passage_text)
 
 
 def facts(clause: str) -> Facts:
@@ -210,8 +215,7 @@ def _choose(needed: Facts, candidates: list[Support], passages: list[Passage], a
         return []
     chosen: list[Support] = []
     for s in ranked:
-        bare = _bare(passages[s.passage].text)
-        held = [f for f in missing if _bare(f) in bare]
+        held = [f for f in missing if needed.holds(passages[s.passage].text, f)]
         if held and s.coverage >= MIN_COVERAGE / 2 and anchored([f for f in held if f in needed.exact], passages[s.passage]):
             chosen.append(s)
             missing = [f for f in missing if f not in held]

@@ -229,7 +229,7 @@ class AnswerChain:
         about = base.get("search_query") or question  # what the question asks, without the documents it names
         kept: list[AttributedClause] = []
         for part in parts:
-            if _NO_ANSWER in Normalized.of(part.draft).text[:12] or not part.draft.strip():
+            if _declined(part.draft):
                 continue
             passages = [ranked[i] for i in part.passages]
             found = [c for c in attribute(part.draft, question, passages,
@@ -241,8 +241,7 @@ class AnswerChain:
             kept += [replace(c, passages=[replace(s, passage=part.passages[s.passage]) for s in c.passages])
                      for c in found]
         if not kept:
-            said_no = all(_NO_ANSWER in Normalized.of(p.draft).text[:12] or not p.draft.strip() for p in parts)
-            reason = "模型判断资料不足以回答" if said_no else "回答中没有能在资料中核实的内容"
+            reason = "模型判断资料不足以回答" if all(_declined(p.draft) for p in parts) else "回答中没有能在资料中核实的内容"
             return self._refusal(base, timings, started, reason)
         cited = [ranked[s.passage] for c in kept for s in c.passages]
         if not years_consistent(question, cited):
@@ -263,4 +262,9 @@ class AnswerChain:
 
 def combined_draft(parts: Sequence[Part]) -> str:
     """The model's text as the user watches it stream: each document's part under its label."""
-    return "\n\n".join(f"{p.label}：\n{p.draft}" if p.label else p.draft for p in parts if p.draft or p.label)
+    return "\n\n".join(f"{p.label}：\n{p.draft}" if p.label else p.draft for p in parts if p.draft)
+
+
+def _declined(draft: str) -> bool:
+    """The model said the passages do not answer (or wrote nothing)."""
+    return not draft.strip() or _NO_ANSWER in Normalized.of(draft).text[:12]

@@ -21,6 +21,7 @@ def test_most_list_items_must_be_held_numbers_all() -> None:
     assert listed.held_by("(年龄工龄党龄、学历履历、干部身份)")  # 干部的学历 is a mis-cut item
     assert not facts("道路自信、理论自信、制度自信、文化自信、人民自信、历史自信").held_by("道路自信、理论自信")
     assert not facts("增长6%－6.5%").held_by("增长6%左右")
+    assert facts("干部的年龄、工龄和党龄，以及干部的身份").held_by("(年龄工龄党龄、学历履历、干部身份)")  # a 的 added
 
 
 def test_clause_cited_to_the_passage_holding_its_facts() -> None:
