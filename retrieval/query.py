@@ -133,14 +133,22 @@ _REFERENCE_SPANS = re.compile(
 )
 
 
+_ASKING = re.compile(r"(?:19|20)\d{2}年|提出|提到|指出|强调|是什么|什么|多少|哪些|如何|怎样|是否|的|了|在|上|中")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
 def _without_references(question: str, titles: list[str]) -> str:
     """Once the documents are known, their names in the question only pull up title pages: search the rest."""
-    text = _REFERENCE_SPANS.sub(" ", question)
+    named = _REFERENCE_SPANS.sub(" ", question)
+    text = named
     for title in titles:
         for block in sorted(SequenceMatcher(None, text, title, autojunk=False).get_matching_blocks(), key=lambda b: -b.a):
             if block.size >= 4:
                 text = text[: block.a] + " " + text[block.a + block.size:]
-    return text if len(re.sub(r"\W", "", text)) >= 4 else question
+    for candidate in (text, named):  # a title can hold the topic itself ("…贯彻落实新时代党的组织路线")
+        if len(_HAN.findall(_ASKING.sub("", candidate))) >= 4:
+            return candidate
+    return question
 
 
 def _record(intent: QueryIntent, chosen: set[str], name: str, hits: set[str]) -> None:

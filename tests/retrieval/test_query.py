@@ -60,3 +60,9 @@ def test_named_occasion_finds_its_speech_or_is_reported_missing() -> None:
 def test_content_query_drops_the_document_name() -> None:
     intent = understand("2019年政府工作报告提出的国内生产总值增长预期目标是多少？", DOCS)
     assert "政府工作报告" not in intent.content and "国内生产总值" in intent.content
+
+
+def test_content_query_keeps_a_topic_that_the_title_repeats() -> None:
+    docs = DOCS + [_doc("org", "习近平在全国组织工作会议上强调 切实贯彻落实新时代党的组织路线", 2018, "讲话")]
+    intent = understand("习近平在2018年全国组织工作会议上提出的新时代党的组织路线是什么？", docs)
+    assert intent.doc_ids == {"org"} and "组织路线" in intent.content
