@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
-from answer.attribution import Normalized
+from answer.attribution import Normalized, arabic_years
 from retrieval.hybrid import Passage
 from retrieval.query import PROVINCES
 
@@ -88,18 +88,11 @@ class FocusChecker:
 
 
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
-_CN_YEAR = re.compile(r"([一二〇零0-9○Ｏ]{4})年")
-_CN_DIGIT = str.maketrans("〇零○Ｏ一二三四五六七八九", "0000123456789")
 
 
 def years_in(text: str) -> set[int]:
     """Years written as 2020年 or 二〇二〇年 / 二0二0年."""
-    found = {int(y) for y in _YEAR.findall(text)}
-    for raw in _CN_YEAR.findall(text):
-        digits = raw.translate(_CN_DIGIT)
-        if digits.isdigit() and 1900 <= int(digits) <= 2099:
-            found.add(int(digits))
-    return found
+    return {int(y) for y in _YEAR.findall(arabic_years(Normalized.of(text).text))}
 
 
 def years_consistent(question: str, passages: Sequence[Passage]) -> bool:

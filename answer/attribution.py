@@ -28,6 +28,7 @@ SENTENCE_LIMIT = 150  # longer source sentences are shown from the comma-phrases
 MIN_COVERAGE = 0.6
 MIN_BLOCK = 2
 ITEMS_REQUIRED = 0.75
+LOOSE_ITEM, LOOSE_SHARE = 6, 0.6  # list items this long may differ by a word
 
 
 @dataclass(frozen=True)
@@ -98,10 +99,16 @@ class Facts:
         return not self.items or sum(self.holds(passage_text, f) for f in self.items) >= ITEMS_REQUIRED * len(self.items)
 
     def holds(self, passage_text: str, fact: str) -> bool:
-        """Numbers and quoted terms exactly; list items also when the model added or dropped a 的 (干部的身份)."""
-        if fact in self.items:
-            return _bare(fact).replace("的", "") in _bare(passage_text).replace("的", "")
-        return _bare(fact) in _bare(passage_text)
+        """Numbers and quoted terms exactly. List items also loosely, since the answer shows the source's sentence,
+        not the model's words: with a 的 added or dropped (干部的身份), or a long item with a word swapped
+        (坚持党中央权威 for 维护党中央权威: most of its character pairs are there)."""
+        if fact not in self.items:
+            return _bare(fact) in _bare(passage_text)
+        item, text = _bare(fact).replace("的", ""), _bare(passage_text).replace("的", "")
+        if item in text:
+            return True
+        pairs = [item[i:i + 2] for i in range(len(item) - 1)]
+        return len(item) >= LOOSE_ITEM and sum(p in text for p in pairs) >= LOOSE_SHARE * len(pairs)
 
 
 def facts(clause: str) -> Facts:
@@ -113,8 +120,18 @@ def facts(clause: str) -> Facts:
 
 
 def _bare(text: str) -> str:
-    """Normalized text without quotation marks, which the model adds or drops freely."""
-    return re.sub(r"[“”‘’「」『』\"'《》]", "", Normalized.of(text).text)
+    """Normalized text without quotation marks, which the model adds or drops freely, and with years in digits
+    (the congress reports write 二〇二〇年 or 二0二0年; the model writes 2020年)."""
+    return arabic_years(re.sub(r"[“”‘’「」『』\"'《》]", "", Normalized.of(text).text))
+
+
+_CN_YEAR = re.compile(r"([一二三四五六七八九〇零○O0-9]{4})年")
+_CN_DIGITS = str.maketrans("〇零○O一二三四五六七八九", "0000123456789")
+
+
+def arabic_years(text: str) -> str:
+    """二〇二〇年 / 二0二0年 / 一九九二年 → 2020年 / 1992年 (NFKC-normalized text)."""
+    return _CN_YEAR.sub(lambda m: m.group(1).translate(_CN_DIGITS) + "年", text)
 
 
 def support(clause: str, passage_text: str, index: int) -> Support | None:

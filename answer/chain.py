@@ -180,10 +180,11 @@ class AnswerChain:
             yield {"type": "final", "answer": self._refusal(base, timings, started, "没有检索到相关段落")}
             return
         generate_started = time.perf_counter()
-        chain = load_prompt("answer").template() | self.llm | StrOutputParser()
+        prompt = load_prompt("answer")
+        chain = prompt.template() | self.llm | StrOutputParser()
         for part in parts:
             passages = [result.passages[i] for i in part.passages]
-            scope = f"\n（这一次只回答{part.label}中的内容。）" if part.label else ""
+            scope = "\n" + prompt.extra["scope"].format(label=part.label) if part.label else ""
             for piece in chain.stream({"passages": format_passages(passages, self.settings.best_passage_last),
                                        "question": standalone, "scope": scope}):
                 if "first_token_ms" not in timings and piece:

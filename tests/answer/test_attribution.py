@@ -22,6 +22,14 @@ def test_most_list_items_must_be_held_numbers_all() -> None:
     assert not facts("道路自信、理论自信、制度自信、文化自信、人民自信、历史自信").held_by("道路自信、理论自信")
     assert not facts("增长6%－6.5%").held_by("增长6%左右")
     assert facts("干部的年龄、工龄和党龄，以及干部的身份").held_by("(年龄工龄党龄、学历履历、干部身份)")  # a 的 added
+    two = "坚决维护习近平总书记核心地位，坚决维护党中央权威和集中统一领导"
+    assert facts("坚持习近平总书记核心地位，坚持党中央权威和集中统一领导").held_by(two)  # a long item, one word swapped
+    assert not facts("坚持人民至上、坚持自我革命、坚持党中央权威").held_by(two)
+
+
+def test_years_in_chinese_numerals_are_the_same_facts() -> None:
+    assert facts("到2020年比2000年翻两番").held_by("国内生产总值到二0二0年力争比二000年翻两番")
+    assert not facts("到2021年翻两番").held_by("到二〇二〇年比二〇〇〇年翻两番")
 
 
 def test_clause_cited_to_the_passage_holding_its_facts() -> None:
