@@ -239,3 +239,21 @@ def _choose(needed: Facts, candidates: list[Support], passages: list[Passage], a
         if not [f for f in missing if f in needed.exact] and len(missing) <= (1 - ITEMS_REQUIRED) * len(needed.items):
             return chosen
     return []
+
+
+def consolidate(attributed: list[AttributedClause], passages: list[Passage]) -> list[AttributedClause]:
+    """Cite as few passages as the answer allows: overlapping chunks hold the same sentences, and a clause goes to
+    the cited passage that holds most of the answer's quotes (a list's lead-in and its items, one citation)."""
+    quotes = [passages[s.passage].text[s.quote_start:s.quote_end] for c in attributed for s in c.passages]
+    cited = {s.passage for c in attributed for s in c.passages}
+    weight = {n: sum(len(q) for q in quotes if q in passages[n].text) for n in cited}
+    result = []
+    for clause in attributed:
+        moved = []
+        for s in clause.passages:
+            quote = passages[s.passage].text[s.quote_start:s.quote_end]
+            home = max((n for n in cited if quote in passages[n].text), key=lambda n: (weight[n], -n))
+            at = passages[home].text.find(quote)
+            moved.append(Support(home, s.coverage, at, at + len(quote)))
+        result.append(AttributedClause(clause.text, moved, clause.restates_question))
+    return result

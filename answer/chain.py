@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field, replace
 from langchain_core.language_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
 
-from answer.attribution import AttributedClause, Normalized, attribute, source_span
+from answer.attribution import AttributedClause, Normalized, attribute, consolidate, source_span
 from answer.answerability import FocusChecker, numbers_anchored, years_consistent
 from config import Settings
 from prompts import load_prompt
@@ -25,6 +25,9 @@ EMPTY_QUESTION = "请先输入一个问题，例如：2019年政府工作报告�
 MAX_QUESTION_CHARS = 500
 TOO_LONG = f"问题太长了（超过{MAX_QUESTION_CHARS}字）。请把问题精简成一两句话再问。"
 _NO_ANSWER = "无法回答"
+# One document cannot say whether it agrees with another: each part is asked what its document says instead (a
+# 1.5B model asked "是否一致" of one report answers "是" and nothing a citation could hold).
+_COMPARING = re.compile(r"(?:是否|有没有)(?:一致|相同|不同|变化)|有(?:什么|何)(?:不同|区别|差别|变化)|(?:区别|差别|不同)(?:是什么|在哪里?)")
 RETRIEVED_SHOWN = 10  # ranked passages reported with every answer (recall@10 needs ten)
 
 
@@ -53,6 +56,7 @@ class Answer:
     standalone_question: str = ""
     draft: str = ""
     missing_documents: list[str] = field(default_factory=list)
+    named_documents: list[str] = field(default_factory=list)  # the documents the question itself names
     parts: list[Part] = field(default_factory=list)  # what the model was given and wrote, one part per document asked about
     search_query: str = ""  # what was searched for: the question without the names of the documents it names
 
@@ -62,7 +66,7 @@ class Answer:
                 "timings": {k: round(v, 1) for k, v in self.timings.items()}, "reason": self.reason,
                 "standalone_question": self.standalone_question, "draft": self.draft,
                 "parts": [asdict(p) for p in self.parts], "search_query": self.search_query,
-                "missing_documents": self.missing_documents}
+                "missing_documents": self.missing_documents, "named_documents": self.named_documents}
 
 
 def format_passages(passages: Sequence[Passage], best_last: bool) -> str:
@@ -108,8 +112,8 @@ def render(attributed: list[AttributedClause], passages: Sequence[Passage]) -> t
                 marker_of[n] = len(citations) + 1
                 citations.append(_citation(marker_of[n], passages[n], *spans[n]))
             tag = f"[{marker_of[n]}]"
-        if n is not None:
-            text = re.sub(r"[，,、：:]$", "", text)
+        if n is not None and not text.endswith(("：", ":")):  # a source's own lead-in keeps its colon
+            text = re.sub(r"[，,、]$", "", text)
             text = text if re.search(r"[。！？；;!?]$", text) else text + "。"
         end = re.search(r"[。！？；;!?]+$", text)
         parts.append(text[: end.start()] + tag + end.group() if end else text + tag)
@@ -171,7 +175,7 @@ class AnswerChain:
         timings = {"retrieve_ms": result.timings["retrieve_ms"]}
         base = dict(question=question, retrieved=result.passages, id=qid, standalone_question=standalone,
                     missing_documents=result.intent.missing, parts=parts,
-                    search_query=result.intent.content or standalone)
+                    named_documents=sorted(result.intent.doc_ids or ()), search_query=result.intent.content or standalone)
         if result.intent.missing and result.intent.doc_ids is None:
             reason = f"语料库中没有{'、'.join(result.intent.missing)}"
             yield {"type": "final", "answer": self._refusal(base, timings, started, reason)}
@@ -185,8 +189,9 @@ class AnswerChain:
         for part in parts:
             passages = [result.passages[i] for i in part.passages]
             scope = "\n" + prompt.extra["scope"].format(label=part.label) if part.label else ""
+            asked = _COMPARING.sub("是怎样表述的", standalone) if part.label else standalone
             for piece in chain.stream({"passages": format_passages(passages, self.settings.best_passage_last),
-                                       "question": standalone, "scope": scope}):
+                                       "question": asked, "scope": scope}):
                 if "first_token_ms" not in timings and piece:
                     timings["first_token_ms"] = (time.perf_counter() - started) * 1000
                 part.draft += piece
@@ -240,12 +245,15 @@ class AnswerChain:
             if part.label:
                 kept.append(AttributedClause(("\n" if kept else "") + part.label + "："))
             kept += [replace(c, passages=[replace(s, passage=part.passages[s.passage]) for s in c.passages])
-                     for c in found]
+                     for c in consolidate(found, passages)]
         if not kept:
             reason = "模型判断资料不足以回答" if all(_declined(p.draft) for p in parts) else "回答中没有能在资料中核实的内容"
             return self._refusal(base, timings, started, reason)
         cited = [ranked[s.passage] for c in kept for s in c.passages]
-        if not years_consistent(question, cited):
+        # Years that name a document ("2019年政府工作报告") were used to pick it; those in what is asked must hold for
+        # every passage from a document the question did not name.
+        unnamed = [p for p in cited if p.doc not in base.get("named_documents", [])]
+        if not years_consistent(about, unnamed):
             return self._refusal(base, timings, started, "引用段落与问题所问的年份不符")
         coverage = self.focus.coverage(about, cited)
         if coverage < self.settings.min_focus_coverage:

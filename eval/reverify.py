@@ -25,6 +25,25 @@ def _passage(d: dict) -> Passage:
                    section=d.get("section", ""), start=d["start"], end=d["end"], text=d["text"], score=d["score"])
 
 
+def reverify(chain: AnswerChain, answers: list[dict]) -> list[dict]:
+    """Each stored answer with its verification re-run on the stored drafts and passages (timings kept)."""
+    documents = chain.searcher.documents()
+    out = []
+    for old in answers:
+        if not old.get("draft") and not any(p["draft"] for p in old.get("parts", [])):
+            out.append(old)  # refused before the model was asked (empty question, missing document, no passages)
+            continue
+        retrieved = [_passage(p) for p in old["retrieved"]]
+        parts = ([Part(**p) for p in old["parts"]] if "parts" in old
+                 else [Part("", list(range(old["prompt_passages"])), old["draft"])])  # runs from before parts
+        intent = understand(old["question"], documents)
+        base = dict(question=old["question"], retrieved=retrieved, id=old["id"], standalone_question=old["question"],
+                    parts=parts, search_query=intent.content, named_documents=sorted(intent.doc_ids or ()))
+        new = chain.verify(old["question"], parts, retrieved, base, dict(old["timings"]), 0.0).public()
+        out.append(new | {"timings": old["timings"]})
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("run_dir", type=Path)
@@ -33,29 +52,16 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="write the re-verified answers here (answers.jsonl format)")
     args = parser.parse_args()
     settings = get_settings()
-    searcher = HybridSearcher.open(settings)
-    chain = AnswerChain(searcher, settings)  # the model is never called: drafts come from the run
+    chain = AnswerChain(HybridSearcher.open(settings), settings)  # the model is never called: drafts come from the run
     gold = {g["id"]: g for g in load_gold(args.gold)}
-    pairs = []
-    for line in (args.run_dir / "answers.jsonl").read_text(encoding="utf-8").splitlines():
-        old = json.loads(line)
-        if not old.get("draft") and not any(p["draft"] for p in old.get("parts", [])):
-            pairs.append((gold[old["id"]], old))
-            continue
-        retrieved = [_passage(p) for p in old["retrieved"]]
-        parts = ([Part(**p) for p in old["parts"]] if "parts" in old
-                 else [Part("", list(range(old["prompt_passages"])), old["draft"])])  # runs from before parts
-        content = understand(old["question"], searcher.documents()).content
-        base = dict(question=old["question"], retrieved=retrieved, id=old["id"], standalone_question=old["question"],
-                    parts=parts, search_query=content)
-        new = chain.verify(old["question"], parts, retrieved, base, dict(old["timings"]), 0.0).public()
-        new["timings"] = old["timings"]
-        pairs.append((gold[old["id"]], new))
-        if args.show:
-            print(old["id"], gold[old["id"]]["type"], new["abstained"], new["reason"][:30], "|", new["answer"][:80])
+    stored = [json.loads(line) for line in (args.run_dir / "answers.jsonl").read_text(encoding="utf-8").splitlines()]
+    answers = reverify(chain, stored)
+    if args.show:
+        for a in answers:
+            print(a["id"], gold[a["id"]]["type"], a["abstained"], a.get("reason", "")[:30], "|", a["answer"][:80])
     if args.out:
-        args.out.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for _, a in pairs), encoding="utf-8")
-    metrics = score_by_type(pairs)
+        args.out.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in answers), encoding="utf-8")
+    metrics = score_by_type([(gold[a["id"]], a) for a in answers])
     print(json.dumps({k: v for k, v in metrics.items() if k != "by_type"}, indent=1))
 
 

@@ -1,4 +1,4 @@
-from answer.attribution import attribute, clauses, facts, source_span, support
+from answer.attribution import attribute, clauses, consolidate, facts, source_span, support
 from retrieval.hybrid import Passage
 
 
@@ -70,3 +70,11 @@ def test_scattered_two_character_matches_are_not_a_quote() -> None:
     passage = "国内经济增长较快。" + "其他内容" * 40 + "国内生产总值增长6%。"
     found = support("国内生产总值增长6%", passage, 0)
     assert found is not None and passage[found.quote_start:found.quote_end] == "国内生产总值增长6%"
+
+
+def test_overlapping_chunks_are_cited_once() -> None:
+    lead, items = "全面建设小康社会的目标是：", "国内生产总值到二0二0年力争比二000年翻两番。"
+    passages = [_p("前文的句子。" + lead), _p(lead + items)]  # two chunks overlapping on the lead-in
+    attributed = attribute(lead + "\n" + items, "目标是什么？", passages)
+    assert {s.passage for c in attributed for s in c.passages} == {0, 1}
+    assert {s.passage for c in consolidate(attributed, passages) for s in c.passages} == {1}
