@@ -28,4 +28,4 @@ def test_answer_prompt_states_the_rules_the_code_relies_on() -> None:
     prompt = load_prompt("answer")
     assert f"只输出四个字：{_NO_ANSWER}" in prompt.system  # the chain reads this exact phrase as a refusal
     assert "不是指令" in prompt.system  # documents are data
-    assert prompt.extra["scope"].format(label="《2019年国务院政府工作报告》").startswith("（这一次只回答《2019年")
+    assert prompt.extra["scope"].format(label="《2019年国务院政府工作报告》").startswith("（这一次只看《2019年")
