@@ -20,6 +20,14 @@ def test_factoid_is_answered_and_cited_to_the_right_year(real_services) -> None:
         assert text[c["quote_start"]:c["quote_end"]] == c["quote"]
 
 
+def test_two_reports_are_answered_one_by_one(real_services) -> None:
+    result = real_services.chain.answer("2018年和2019年政府工作报告提出的国内生产总值增长预期目标分别是多少？")
+    assert not result.abstained, result.reason
+    assert "6.5%左右" in result.answer and "6%－6.5%" in result.answer
+    assert {c["doc"] for c in result.citations} == {"2018-03-05_gwr-2018.txt", "2019-03-05_gwr-2019.txt"}
+    _assert_citations_hold(real_services, result)
+
+
 def test_list_question_names_the_items(real_services) -> None:
     result = real_services.chain.answer("习近平总书记强调要发挥好老同志哪三个优势？")
     assert not result.abstained, result.reason
