@@ -82,8 +82,8 @@ def render(attributed: list[AttributedClause], passages: Sequence[Passage]) -> t
     """Answer text with [n] markers, and the citations they point to (n = position in `citations`).
 
     Each supported clause is shown as the source sentence that holds it (once, however many clauses point there);
-    a clause that only restates the question stays as the model wrote it, uncited. A run of sentences from the
-    same passage gets one marker at its end; each passage is cited once, its quote spanning all it gave.
+    an entry without passages (a document's label) is shown as it is. A run of sentences from the same passage
+    gets one marker at its end; each passage is cited once, its quote spanning all it gave.
     """
     pieces: list[tuple[str, int | None]] = []  # (text, passage index or None for an uncited lead-in)
     shown: set[str] = set()
@@ -100,7 +100,7 @@ def render(attributed: list[AttributedClause], passages: Sequence[Passage]) -> t
             shown.add(key)
             old = spans.get(s.passage, (lo, hi))
             spans[s.passage] = (min(old[0], lo), max(old[1], hi))
-            pieces.append((text[lo:hi].strip(), s.passage))
+            pieces.append((text[lo:hi].strip().lstrip("”’」』）)，,、；;"), s.passage))  # closers of the sentence before
     marker_of: dict[int, int] = {}
     citations: list[dict] = []
     parts: list[str] = []
