@@ -131,13 +131,13 @@ def build_app(services: Services) -> gr.Blocks:
         rows = [[d.title, d.speaker, d.date, d.genre, d.n_chunks, d.doc_id] for d in store.documents()]
         return [r for r in rows if not query or any(query in str(cell) for cell in r)]
 
-    def choices() -> tuple[list[str], list[str], list[str]]:
+    def choices() -> tuple[list[str], list[str], list[str], list[int]]:
         docs = store.documents()
         return ([d.doc_id for d in docs], sorted({d.genre for d in docs if d.genre}),
-                sorted({d.speaker for d in docs if d.speaker}))
+                sorted({d.speaker for d in docs if d.speaker}), sorted({d.year for d in docs if d.year}))
 
-    def filters_of(docs: list[str] | None, genre: str | None, speaker: str | None, y0: float | None,
-                   y1: float | None) -> SearchFilters:
+    def filters_of(docs: list[str] | None, genre: str | None, speaker: str | None, y0: int | None,
+                   y1: int | None) -> SearchFilters:
         return SearchFilters(tuple(docs or ()), genre or None, speaker or None, int(y0) if y0 else None,
                              int(y1) if y1 else None)
 
@@ -176,12 +176,12 @@ def build_app(services: Services) -> gr.Blocks:
                 with gr.Row():
                     with gr.Column(scale=1, min_width=220):
                         gr.Markdown("**筛选**")
-                        doc_ids, genres, speakers = choices()
+                        doc_ids, genres, speakers, years = choices()
                         f_docs = gr.Dropdown(doc_ids, multiselect=True, label="文档")
                         f_genre = gr.Dropdown(genres, label="体裁", value=None)
                         f_speaker = gr.Dropdown(speakers, label="讲话人", value=None)
-                        f_y0 = gr.Number(label="起始年份", precision=0, value=None)
-                        f_y1 = gr.Number(label="截止年份", precision=0, value=None)
+                        f_y0 = gr.Dropdown(years, label="起始年份", value=None)  # empty = no bound
+                        f_y1 = gr.Dropdown(years, label="截止年份", value=None)
                     with gr.Column(scale=3):
                         chatbot = gr.Chatbot(label="对话", height=520, elem_id="sq-chat")
                         with gr.Row():
@@ -259,7 +259,7 @@ def build_app(services: Services) -> gr.Blocks:
             lines = [f"导入完成：新增 {len(report.added)}，更新 {len(report.updated)}，未变 {len(report.unchanged)}，"
                      f"失败 {len(report.failed)}（共写入 {report.chunks} 段，{report.seconds:.1f} 秒）。"]
             lines += [f"- 未导入 **{name}**：{_reason_zh(reason)}" for name, reason in report.failed]
-            ids, _, _ = choices()
+            ids, *_ = choices()
             return "\n".join(lines), library_rows(), gr.update(choices=ids), gr.update(choices=ids)
 
         do_ingest.click(ingest_files, uploads, [ingest_log, table, remove_pick, f_docs], concurrency_limit=1,
@@ -271,7 +271,7 @@ def build_app(services: Services) -> gr.Blocks:
             removed = services.index.remove_document(doc_id)
             services.index.keyword()
             services.chain.focus.refresh()
-            ids, _, _ = choices()
+            ids, *_ = choices()
             msg = f"已删除 {doc_id}。" if removed else f"{doc_id} 不在文库中。"
             return msg, library_rows(), gr.update(choices=ids, value=None), gr.update(choices=ids)
 
