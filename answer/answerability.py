@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from answer.attribution import Normalized, arabic_years
+from ingest.chunking import sentence_spans
 from retrieval.hybrid import Passage
 from retrieval.query import PROVINCES
 
@@ -31,7 +32,8 @@ _COUNTED = re.compile(r"([一二三四五六七八九十两])个?(.+)")
 _COUNT = {c: i for i, c in enumerate("一二三四五六七八九十", 1)} | {"两": 2}
 
 
-def focus_terms(question: str) -> set[str]:
+@lru_cache(maxsize=256)  # asked again for every clause and passage an answer is checked against
+def focus_terms(question: str) -> frozenset[str]:
     """Words of what the question is about, once the asking and the document reference are removed."""
     import jieba
 
@@ -39,7 +41,7 @@ def focus_terms(question: str) -> set[str]:
     norm = Normalized.of(question).text
     quoted = {q for q in re.findall(r"“([^”]{2,12})”", norm)}  # a quoted name is one term, not its pieces
     words = {w for run in _HAN.findall(_FRAME.sub(" ", norm)) for w in jieba.cut_for_search(run)}
-    return quoted | {w for w in words if len(w) >= 2 and not _NUMERAL.fullmatch(w)}
+    return frozenset(quoted | {w for w in words if len(w) >= 2 and not _NUMERAL.fullmatch(w)})
 
 
 def holds(text: str, term: str) -> bool:
@@ -112,7 +114,6 @@ def years_consistent(question: str, passages: Sequence[Passage]) -> bool:
     return True
 
 
-_SENTENCE = re.compile(r"[^。；！？;!?\n]+")
 
 
 def numbers_anchored(question: str, clause_facts: Sequence[str], passage: Passage) -> bool:
@@ -126,7 +127,8 @@ def numbers_anchored(question: str, clause_facts: Sequence[str], passage: Passag
     if not numbers:
         return True
     asks_target = bool(_ASKS_TARGET.search(question))
-    sentences = _SENTENCE.findall(Normalized.of(passage.text).text)
+    text = Normalized.of(passage.text).text
+    sentences = [text[s:e] for s, e in sentence_spans(text, 0, len(text))]
     for number in numbers:
         where = [s for s in sentences if number in s]
         if where and terms and not any(holds(s, t) for s in where for t in terms):

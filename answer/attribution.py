@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from difflib import SequenceMatcher
 
+from ingest.chunking import sentence_spans
 from retrieval.hybrid import Passage
 
 _CLAUSE_END = re.compile(r"(?<=[。！？；;!?\n：:])")
@@ -22,7 +23,6 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?|[零〇一二三四五六七八九十�
 _QUOTED = re.compile(r"“([^”]{2,20})”|「([^」]{2,20})」")
 _LIST_ITEM = re.compile(r"[、，,]|以及|和|及|与")
 _LIST_NUMBER = re.compile(r"^\s*(?:\d{1,2}[.、．)）]|[（(]\d{1,2}[)）]|[-•*])\s*")
-_SENTENCE_END = re.compile(r"[。！？；;!?\n]")
 _PHRASE_END = re.compile(r"[。！？；;!?\n，,：:]")
 SENTENCE_LIMIT = 150  # longer source sentences are shown from the comma-phrases that hold the quote
 MIN_COVERAGE = 0.6
@@ -119,6 +119,7 @@ def facts(clause: str) -> Facts:
     return Facts(exact, [i for i in items if 2 <= len(i) <= 12] if len(items) >= 3 else [])
 
 
+@lru_cache(maxsize=1024)  # each passage is compared with every fact of every clause
 def _bare(text: str) -> str:
     """Normalized text without quotation marks, which the model adds or drops freely, and with years in digits
     (the congress reports write 二〇二〇年 or 二0二0年; the model writes 2020年)."""
@@ -163,9 +164,12 @@ def source_span(text: str, start: int, end: int) -> tuple[int, int]:
     """The whole source sentence around a quote (its comma-phrases when the sentence is long).
 
     A small model shortens what it copies ("4%" for "4%左右", the first of three numbers); showing the source's own
-    sentence keeps qualifiers and the rest of the fact, and every word shown is then verbatim.
+    sentence keeps qualifiers and the rest of the fact, and every word shown is then verbatim. Sentences are cut
+    as the chunker cuts them (a quotation's closing mark stays with its sentence).
     """
-    lo, hi = _around(text, start, end, _SENTENCE_END, 0, len(text))
+    spans = [span for line in re.finditer(r"[^\n]+", text) for span in sentence_spans(text, line.start(), line.end())]
+    covering = [(s, e) for s, e in spans if s < end and e > start] or [(start, end)]
+    lo, hi = covering[0][0], covering[-1][1]
     if hi - lo > SENTENCE_LIMIT:
         lo, hi = _around(text, start, end, _PHRASE_END, lo, hi)
     while lo < hi and text[lo].isspace():

@@ -54,11 +54,15 @@ class Answer:
     id: str = ""
     reason: str = ""
     standalone_question: str = ""
-    draft: str = ""
     missing_documents: list[str] = field(default_factory=list)
     named_documents: list[str] = field(default_factory=list)  # the documents the question itself names
     parts: list[Part] = field(default_factory=list)  # what the model was given and wrote, one part per document asked about
     search_query: str = ""  # what was searched for: the question without the names of the documents it names
+
+    @property
+    def draft(self) -> str:
+        """What the model wrote, as it streamed."""
+        return combined_draft(self.parts)
 
     def public(self) -> dict:
         return {"id": self.id, "question": self.question, "answer": self.answer, "abstained": self.abstained,
@@ -100,7 +104,7 @@ def render(attributed: list[AttributedClause], passages: Sequence[Passage]) -> t
             shown.add(key)
             old = spans.get(s.passage, (lo, hi))
             spans[s.passage] = (min(old[0], lo), max(old[1], hi))
-            pieces.append((text[lo:hi].strip().lstrip("”’」』）)，,、；;"), s.passage))  # closers of the sentence before
+            pieces.append((text[lo:hi].strip(), s.passage))
     marker_of: dict[int, int] = {}
     citations: list[dict] = []
     parts: list[str] = []
@@ -114,7 +118,7 @@ def render(attributed: list[AttributedClause], passages: Sequence[Passage]) -> t
             tag = f"[{marker_of[n]}]"
         if n is not None and not text.endswith(("：", ":")):  # a source's own lead-in keeps its colon
             text = re.sub(r"[，,、]$", "", text)
-            text = text if re.search(r"[。！？；;!?]$", text) else text + "。"
+            text = text if re.search(r"[。！？；;!?…][”’」』）)》】]*$", text) else text + "。"
         end = re.search(r"[。！？；;!?]+$", text)
         parts.append(text[: end.start()] + tag + end.group() if end else text + tag)
     text = "".join(_join(parts))
@@ -260,13 +264,11 @@ class AnswerChain:
             return self._refusal(base, timings, started, f"引用段落未涉及问题的关键内容（覆盖率{coverage:.2f}）")
         text, citations = render(kept, ranked)
         timings["total_ms"] = (time.perf_counter() - started) * 1000
-        return Answer(answer=text, abstained=False, citations=citations, timings=timings,
-                      draft=combined_draft(parts), **base)
+        return Answer(answer=text, abstained=False, citations=citations, timings=timings, **base)
 
     def _refusal(self, base: dict, timings: dict, started: float, reason: str) -> Answer:
         timings["total_ms"] = (time.perf_counter() - started) * 1000
-        return Answer(answer=REFUSAL, abstained=True, citations=[], timings=timings, reason=reason,
-                      draft=combined_draft(base.get("parts", [])), **base)
+        return Answer(answer=REFUSAL, abstained=True, citations=[], timings=timings, reason=reason, **base)
 
 
 def combined_draft(parts: Sequence[Part]) -> str:

@@ -133,13 +133,6 @@ class DocumentStore:
                 found[row[0]] = StoredChunk(*row)
         return found
 
-    def neighbours(self, doc_id: str, idx: int) -> list[StoredChunk]:
-        """The chunks just before and after chunk `idx` of a document."""
-        rows = self._db.execute(
-            f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE doc_id=? AND idx IN (?,?) ORDER BY idx", (doc_id, idx - 1, idx + 1)
-        )
-        return [StoredChunk(*row) for row in rows]
-
     def all_chunks(self) -> list[StoredChunk]:
         rows = self._db.execute(f"SELECT {_CHUNK_COLUMNS} FROM chunks ORDER BY doc_id, idx")
         return [StoredChunk(*row) for row in rows]
