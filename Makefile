@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install models ingest start chromium test test-fast bench eval clean
+.PHONY: install models ingest start chromium lint test test-fast bench eval clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -34,8 +34,15 @@ start: ingest
 chromium:
 	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk)
 
-test: models chromium
-	$(BIN)/python -m pytest -q
+# Lint and types first, then the fast unit tests, then the slow ones (real models, whole corpus, browser).
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: models chromium lint
+	$(BIN)/python -m pytest -q -m "not model and not browser"
+	$(BIN)/python -m pytest -q -m "model or browser"
 
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not model and not browser"

@@ -49,7 +49,9 @@ def ingest(
 
     settings = get_settings()
     index = _open_index()
-    report = run_ingest(paths or [settings.corpus_dir], settings, index, progress=lambda f: tqdm(f, desc="ingest", unit="file"))
+    report = run_ingest(
+        paths or [settings.corpus_dir], settings, index, progress=lambda f: tqdm(f, desc="ingest", unit="file")
+    )
     console.print(
         f"documents: {len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
         f"{len(report.failed)} failed; chunks written: {report.chunks}; {report.seconds:.1f} s"
@@ -67,8 +69,17 @@ def list_documents(as_json: Annotated[bool, typer.Option("--json")] = False) -> 
     """The ingested documents with title, date and chunk count."""
     docs = _open_index().store.documents()
     if as_json:
-        rows = [{"doc": d.doc_id, "title": d.title, "speaker": d.speaker, "date": d.date, "genre": d.genre,
-                 "chunks": d.n_chunks} for d in docs]
+        rows = [
+            {
+                "doc": d.doc_id,
+                "title": d.title,
+                "speaker": d.speaker,
+                "date": d.date,
+                "genre": d.genre,
+                "chunks": d.n_chunks,
+            }
+            for d in docs
+        ]
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return
     table = Table("doc", "title", "speaker", "date", "genre", "chunks")
@@ -107,14 +118,24 @@ def search(
     year_to: Annotated[int | None, typer.Option()] = None,
 ) -> None:
     """Print the ranked passages for a question, with title, date, section and score."""
-    from retrieval.hybrid import SearchFilters
+    from retrieval.types import SearchFilters
 
     filters = SearchFilters(tuple(doc or ()), genre, speaker, year_from, year_to)
     result = _searcher().search(question, k, filters)
     if as_json:
-        print(json.dumps({"question": question, "references": result.intent.references,
-                          "missing": result.intent.missing, "retrieved": [p.public() for p in result.passages],
-                          "timings": result.timings}, ensure_ascii=False, indent=1))
+        print(
+            json.dumps(
+                {
+                    "question": question,
+                    "references": result.intent.references,
+                    "missing": result.intent.missing,
+                    "retrieved": [p.public() for p in result.passages],
+                    "timings": result.timings,
+                },
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
         return
     if result.intent.missing:
         console.print(f"[yellow]not in the corpus:[/yellow] {'、'.join(result.intent.missing)}")
@@ -126,10 +147,13 @@ def search(
 @app.command()
 def ask(
     question: str,
-    as_json: Annotated[bool, typer.Option("--json", help="one JSON object: answer, citations, retrieved, timings")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="one JSON object: answer, citations, retrieved, timings")
+    ] = False,
 ) -> None:
     """Answer a question from the speeches, citing the passages used; says so when the corpus does not answer."""
     from answer.chain import AnswerChain
+    from answer.types import DraftEvent
 
     chain = AnswerChain(_searcher(), get_settings())
     if as_json:
@@ -138,18 +162,18 @@ def ask(
     out = Console()
     shown = 0
     for event in chain.stream(question):
-        if event["type"] == "draft":
-            console.print(event["text"][shown:], end="", style="dim")
-            shown = len(event["text"])
+        if isinstance(event, DraftEvent):
+            console.print(event.text[shown:], end="", style="dim")
+            shown = len(event.text)
             continue
-        result = event["answer"]
+        result = event.answer
         if shown:
             console.print()
         out.print(f"\n[bold]{result.answer}[/bold]")
         if result.abstained and result.reason:
             out.print(f"[dim]（{result.reason}）[/dim]")
         for c in result.citations:
-            out.print(f"[{c['marker']}] {c['title']}（{c['date'] or '日期不详'}）{c['section'] or ''}\n    “{c['quote']}”")
+            out.print(f"[{c.marker}] {c.title}（{c.date or '日期不详'}）{c.section or ''}\n    “{c.quote}”")
 
 
 @app.command(name="eval")
@@ -169,15 +193,16 @@ def evaluate(
         questions = [q for q in questions if q["id"] in wanted]
     questions = questions[:limit] if limit else questions
     searcher = _searcher()
-    baseline = runner.run(questions, out / "baseline_dense", runner.retrieval_answer(searcher, "dense"), False,
-                          "dense baseline")
+    baseline = runner.run(
+        questions, out / "baseline_dense", runner.retrieval_answer(searcher, "dense"), False, "dense baseline"
+    )
     if retrieval_only:
         metrics = runner.run(questions, out, runner.retrieval_answer(searcher), False, "retrieval")
     else:
         from answer.chain import AnswerChain
 
         chain = AnswerChain(searcher, get_settings())
-        metrics = runner.run(questions, out, lambda qid, q: chain.answer(q, qid=qid).public(), True, "answers")
+        metrics = runner.run(questions, out, runner.conversation_answer(chain), True, "answers")
     runner.write_report(out, questions, metrics, baseline, f"Evaluation on {gold.name}")
     print(json.dumps({k: v for k, v in metrics.items() if k != "by_type"}, indent=1))
 

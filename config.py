@@ -28,7 +28,7 @@ class Settings(BaseSettings):
     embedding_backend: Literal["torch", "onnx", "onnx-int8"] = "onnx-int8"
     query_prefix: str = "query: "
     passage_prefix: str = "passage: "
-    embed_threads: int = 1
+    embed_threads: int = 1  # measured: two threads gave no gain (the two cores behave like one under load)
     embed_batch_size: int = 4  # measured: batches of 1–4 beat 32 on this CPU
 
     # Chunking
@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     llm_threads: int = 2
     llm_max_tokens: int = 384
     llm_temperature: float = 0.0
+
+    # Serving
+    host: str = "127.0.0.1"
+    port: int = 7860
+    app_concurrency: int = 4  # events (library, search) served at once; answers run one at a time (one model)
 
     @property
     def index_dir(self) -> Path:

@@ -12,24 +12,13 @@ import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
-from answer.attribution import Normalized, arabic_years
-from ingest.chunking import sentence_spans
-from retrieval.hybrid import Passage
-from retrieval.query import PROVINCES
-
-# Words that say how a question is asked or which document it is about, not what it is about. Removed before the
-# question is cut into words; single characters (的, 中, 有) are left to the cut, so 心中有 and 中国 stay whole.
-_FRAME = re.compile(
-    r"(19|20)\d{2}年|第?[一二三四五六七八九十]+大|国务院|政府工作报告|报告|讲话|习近平|总书记|同志|会议上|座谈会上|大会上|"
-    r"提出的?|提到的?|指出|强调|概括的?|明确|要求|具体|分别|各是|是多少|多少|是什么|什么|哪些|哪几|哪[一二三四五六七八九十个些项种]|"
-    r"如何|怎样|是否|有何|包括|内容|方面|主要|预期|目标|今年|上年|去年|全年|达到|增长|安排|拟|做到|"
-    r"[一二三四五六七八九十两几]+[项点条种类]|[几多]个|相差|差距|之差|不同|区别|一致|变化|调整|我国|全国|全省|全市|"
-    + "|".join(PROVINCES)
-)
-_HAN = re.compile(r"[\u4e00-\u9fff]+")
-_NUMERAL = re.compile(r"[一二三四五六七八九十两几]+个?")
-_COUNTED = re.compile(r"([一二三四五六七八九十两])个?(.+)")
-_COUNT = {c: i for i, c in enumerate("一二三四五六七八九十", 1)} | {"两": 2}
+from retrieval.types import Passage
+from zhtext.frames import ASKS_TARGET, BARE_COUNT, NOT_FOCUS, STATES_TARGET
+from zhtext.normalize import HAN_RUN, Normalized
+from zhtext.numerals import NUMERAL_CHARS
+from zhtext.sentences import sentence_spans
+from zhtext.terms import holds, quoted_terms
+from zhtext.years import years_in
 
 
 @lru_cache(maxsize=256)  # asked again for every clause and passage an answer is checked against
@@ -39,18 +28,9 @@ def focus_terms(question: str) -> frozenset[str]:
 
     jieba.setLogLevel(60)
     norm = Normalized.of(question).text
-    quoted = {q for q in re.findall(r"“([^”]{2,12})”", norm)}  # a quoted name is one term, not its pieces
-    words = {w for run in _HAN.findall(_FRAME.sub(" ", norm)) for w in jieba.cut_for_search(run)}
-    return frozenset(quoted | {w for w in words if len(w) >= 2 and not _NUMERAL.fullmatch(w)})
-
-
-def holds(text: str, term: str) -> bool:
-    """Whether the text says the term; a numbered abbreviation ("六稳", "四个心中有") is said by its N expansions
-    ("稳就业、稳金融…" holds 稳 six times)."""
-    if term in text:
-        return True
-    counted = _COUNTED.fullmatch(term)
-    return bool(counted) and text.count(counted.group(2)) >= _COUNT[counted.group(1)]
+    quoted = set(quoted_terms(norm))  # a quoted name is one term, not its pieces
+    words = {w for run in HAN_RUN.findall(NOT_FOCUS.sub(" ", norm)) for w in jieba.cut_for_search(run)}
+    return frozenset(quoted | {w for w in words if len(w) >= 2 and not BARE_COUNT.fullmatch(w)})
 
 
 class FocusChecker:
@@ -69,7 +49,7 @@ class FocusChecker:
         self._texts = None
         self._document_frequency.cache_clear()
 
-    @lru_cache(maxsize=4096)
+    @lru_cache(maxsize=4096)  # noqa: B019 - one checker per chain, living as long as the process
     def _document_frequency(self, term: str) -> int:
         if self._texts is None:
             self._texts = [Normalized.of(t).text for t in self._chunk_texts()]
@@ -89,31 +69,21 @@ class FocusChecker:
         return sum(w for t, w in weights.items() if holds(text, t)) / sum(weights.values())
 
 
-_YEAR = re.compile(r"((?:19|20)\d{2})年")
-
-
-def years_in(text: str) -> set[int]:
-    """Years written as 2020年 or 二〇二〇年 / 二0二0年."""
-    return {int(y) for y in _YEAR.findall(arabic_years(Normalized.of(text).text))}
-
-
 def years_consistent(question: str, passages: Sequence[Passage]) -> bool:
     """Each cited passage must belong to a year the question names (text, section, or the report's year).
 
     A question about 2014 answered from a 2026 report's sentence is a wrong-year answer, the failure users of
     peer systems meet most; a report of year Y reviews year Y-1, so that counts as the same year.
     """
-    years = years_in(question)
+    years = years_in(Normalized.of(question).text)
     if not years:
         return True
     for p in passages:
         doc_year = int(p.date[:4]) if p.date[:4].isdigit() else 0
-        in_text = bool(years & (years_in(p.text) | years_in(p.section)))
+        in_text = bool(years & (years_in(Normalized.of(p.text).text) | years_in(Normalized.of(p.section).text)))
         if not in_text and not any(doc_year in (y, y + 1) for y in years):
             return False
     return True
-
-
 
 
 def numbers_anchored(question: str, clause_facts: Sequence[str], passage: Passage) -> bool:
@@ -123,20 +93,16 @@ def numbers_anchored(question: str, clause_facts: Sequence[str], passage: Passag
     sentence never mentions 国内生产总值. Such a clause is not evidence for the question.
     """
     terms = focus_terms(question)
-    numbers = [f for f in clause_facts if re.search(r"\d|[一二三四五六七八九十百千万亿]", f) and len(f) <= 16]
+    numbers = [f for f in clause_facts if re.search(rf"\d|[{NUMERAL_CHARS}]", f) and len(f) <= 16]
     if not numbers:
         return True
-    asks_target = bool(_ASKS_TARGET.search(question))
+    asks_target = bool(ASKS_TARGET.search(question))
     text = Normalized.of(passage.text).text
     sentences = [text[s:e] for s, e in sentence_spans(text, 0, len(text))]
     for number in numbers:
         where = [s for s in sentences if number in s]
         if where and terms and not any(holds(s, t) for s in where for t in terms):
             return False
-        if where and asks_target and not any(_STATES_TARGET.search(s) for s in where):
+        if where and asks_target and not any(STATES_TARGET.search(s) for s in where):
             return False  # a target was asked for; this number is a result ("平均值为5.0%", "达到10318亿元")
     return True
-
-
-_ASKS_TARGET = re.compile(r"目标|预期|计划|拟|安排")
-_STATES_TARGET = re.compile(r"目标|预期|计划|拟|安排|力争|争取|左右|以上|以内|控制在|确保|不低于|不超过|要|将")

@@ -9,46 +9,28 @@ Hand-written: no library does substring attribution with offsets back into the s
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from difflib import SequenceMatcher
+from functools import lru_cache
 
-from ingest.chunking import sentence_spans
-from retrieval.hybrid import Passage
+from retrieval.types import Passage
+from zhtext.frames import FILLER
+from zhtext.normalize import Normalized, without_quote_marks
+from zhtext.numerals import NUMERAL_CHARS
+from zhtext.sentences import CLAUSE_END, PHRASE_END, sentence_spans
+from zhtext.terms import quoted_terms
+from zhtext.years import arabic_years
 
-_CLAUSE_END = re.compile(r"(?<=[。！？；;!?\n：:])")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?|[零〇一二三四五六七八九十百千万亿两]{2,}(?=[亿万千百十个项条名人元吨斤担%])")
-_QUOTED = re.compile(r"“([^”]{2,20})”|「([^」]{2,20})」")
+# A number as an answer writes it: 6.5%, 1,100, or Chinese numerals before a unit (二千零五十亿元).
+_NUMBER = re.compile(rf"\d+(?:[.,]\d+)*%?|[{NUMERAL_CHARS}]{{2,}}(?=[亿万千百十个项条名人元吨斤担%])")
 _LIST_ITEM = re.compile(r"[、，,]|以及|和|及|与")
 _LIST_NUMBER = re.compile(r"^\s*(?:\d{1,2}[.、．)）]|[（(]\d{1,2}[)）]|[-•*])\s*")
-_PHRASE_END = re.compile(r"[。！？；;!?\n，,：:]")
 SENTENCE_LIMIT = 150  # longer source sentences are shown from the comma-phrases that hold the quote
 MIN_COVERAGE = 0.6
 MIN_BLOCK = 2
 ITEMS_REQUIRED = 0.75
 LOOSE_ITEM, LOOSE_SHARE = 6, 0.6  # list items this long may differ by a word
-
-
-@dataclass(frozen=True)
-class Normalized:
-    """NFKC text without whitespace, with a map from each normalized character back to the raw offset."""
-
-    text: str
-    offsets: list[int]
-
-    @classmethod
-    @lru_cache(maxsize=1024)  # each passage is normalized once, not once per clause and fact
-    def of(cls, raw: str) -> Normalized:
-        chars: list[str] = []
-        offsets: list[int] = []
-        for i, ch in enumerate(raw):
-            for n in unicodedata.normalize("NFKC", ch):
-                if not n.isspace():
-                    chars.append(n)
-                    offsets.append(i)
-        return cls("".join(chars), offsets)
 
 
 @dataclass
@@ -69,7 +51,7 @@ class AttributedClause:
 
     @property
     def lead_in(self) -> bool:
-        """"……有以下三点：" introduces a list; a numbered "1. 稳就业：" is an item of it, so it is content."""
+        """ "……有以下三点：" introduces a list; a numbered "1. 稳就业：" is an item of it, so it is content."""
         return self.text.rstrip().endswith(("：", ":")) and not _LIST_NUMBER.match(self.text)
 
 
@@ -77,7 +59,7 @@ def clauses(answer: str) -> list[str]:
     """Sentences of the answer, with the model's own [n] markers removed (code attaches verified ones)."""
     answer = re.sub(r"\s*[\[【]\s*\d+(?:\s*[,，、]\s*\d+)*\s*[\]】]", "", answer)
     answer = re.sub(r"\*\*|__|^#+\s*", "", answer, flags=re.M)  # markdown emphasis and headings
-    return [c for c in (part.strip() for part in _CLAUSE_END.split(answer)) if c]
+    return [c for c in (part.strip() for part in CLAUSE_END.split(answer)) if c]
 
 
 @dataclass(frozen=True)
@@ -96,7 +78,9 @@ class Facts:
     def held_by(self, passage_text: str) -> bool:
         if not all(self.holds(passage_text, f) for f in self.exact):
             return False
-        return not self.items or sum(self.holds(passage_text, f) for f in self.items) >= ITEMS_REQUIRED * len(self.items)
+        return not self.items or sum(self.holds(passage_text, f) for f in self.items) >= ITEMS_REQUIRED * len(
+            self.items
+        )
 
     def holds(self, passage_text: str, fact: str) -> bool:
         """Numbers and quoted terms exactly. List items also loosely, since the answer shows the source's sentence,
@@ -107,14 +91,14 @@ class Facts:
         item, text = _bare(fact).replace("的", ""), _bare(passage_text).replace("的", "")
         if item in text:
             return True
-        pairs = [item[i:i + 2] for i in range(len(item) - 1)]
+        pairs = [item[i : i + 2] for i in range(len(item) - 1)]
         return len(item) >= LOOSE_ITEM and sum(p in text for p in pairs) >= LOOSE_SHARE * len(pairs)
 
 
 def facts(clause: str) -> Facts:
     """The checkable facts of a clause: numbers, quoted terms, and the items of an enumeration."""
     norm = Normalized.of(clause).text
-    exact = [m.group() for m in _NUMBER.finditer(norm)] + [a or b for a, b in _QUOTED.findall(norm)]
+    exact = [m.group() for m in _NUMBER.finditer(norm)] + quoted_terms(norm)
     items = [re.sub(r"^(?:例如|比如|包括|如|即)", "", _bare(i)).strip("。；;：:") for i in _LIST_ITEM.split(norm)]
     return Facts(exact, [i for i in items if 2 <= len(i) <= 12] if len(items) >= 3 else [])
 
@@ -123,16 +107,7 @@ def facts(clause: str) -> Facts:
 def _bare(text: str) -> str:
     """Normalized text without quotation marks, which the model adds or drops freely, and with years in digits
     (the congress reports write 二〇二〇年 or 二0二0年; the model writes 2020年)."""
-    return arabic_years(re.sub(r"[“”‘’「」『』\"'《》]", "", Normalized.of(text).text))
-
-
-_CN_YEAR = re.compile(r"([一二三四五六七八九〇零○O0-9]{4})年")
-_CN_DIGITS = str.maketrans("〇零○O一二三四五六七八九", "0000123456789")
-
-
-def arabic_years(text: str) -> str:
-    """二〇二〇年 / 二0二0年 / 一九九二年 → 2020年 / 1992年 (NFKC-normalized text)."""
-    return _CN_YEAR.sub(lambda m: m.group(1).translate(_CN_DIGITS) + "年", text)
+    return arabic_years(without_quote_marks(Normalized.of(text).text))
 
 
 def support(clause: str, passage_text: str, index: int) -> Support | None:
@@ -144,7 +119,9 @@ def support(clause: str, passage_text: str, index: int) -> Support | None:
     c, p = Normalized.of(clause), Normalized.of(passage_text)
     if not c.text:
         return None
-    blocks = [b for b in SequenceMatcher(None, c.text, p.text, autojunk=False).get_matching_blocks() if b.size >= MIN_BLOCK]
+    blocks = [
+        b for b in SequenceMatcher(None, c.text, p.text, autojunk=False).get_matching_blocks() if b.size >= MIN_BLOCK
+    ]
     if not blocks:
         return None
     width = 2 * len(c.text) + 20
@@ -171,7 +148,7 @@ def source_span(text: str, start: int, end: int) -> tuple[int, int]:
     covering = [(s, e) for s, e in spans if s < end and e > start] or [(start, end)]
     lo, hi = covering[0][0], covering[-1][1]
     if hi - lo > SENTENCE_LIMIT:
-        lo, hi = _around(text, start, end, _PHRASE_END, lo, hi)
+        lo, hi = _around(text, start, end, PHRASE_END, lo, hi)
     while lo < hi and text[lo].isspace():
         lo += 1
     return lo, hi
@@ -186,7 +163,7 @@ def _around(text: str, start: int, end: int, boundary: re.Pattern[str], lo: int,
 
 def _shares(a: str, b: str, n: int) -> bool:
     """Whether a and b have a common substring of n or more characters."""
-    return any(a[i:i + n] in b for i in range(len(a) - n + 1))
+    return any(a[i : i + n] in b for i in range(len(a) - n + 1))
 
 
 def _novel(clause: str, question: str) -> str:
@@ -196,15 +173,19 @@ def _novel(clause: str, question: str) -> str:
     keep = [True] * len(c)
     for b in blocks:
         if b.size >= 3:
-            keep[b.a:b.a + b.size] = [False] * b.size
-    return re.sub(r"[\W_]|以下|如下|主要|包括|分别|具体|的|了|是|有|为|等", "", "".join(ch for ch, k in zip(c, keep) if k))
+            keep[b.a : b.a + b.size] = [False] * b.size
+    return FILLER.sub("", "".join(ch for ch, k in zip(c, keep) if k))
 
 
 Anchor = Callable[[list[str], Passage], bool]  # may these facts of a clause be taken from this passage?
 
 
-def attribute(answer: str, question: str, passages: list[Passage], anchored: Anchor = lambda facts, p: True,
-              ) -> list[AttributedClause]:
+def attribute(
+    answer: str,
+    question: str,
+    passages: list[Passage],
+    anchored: Anchor = lambda facts, p: True,
+) -> list[AttributedClause]:
     """Cite each clause to the passages that verifiably contain it; unsupported clauses are left out.
 
     A clause that only restates the question ("……存在以下突出问题：") is kept uncited.
@@ -237,7 +218,11 @@ def _choose(needed: Facts, candidates: list[Support], passages: list[Passage], a
     chosen: list[Support] = []
     for s in ranked:
         held = [f for f in missing if needed.holds(passages[s.passage].text, f)]
-        if held and s.coverage >= MIN_COVERAGE / 2 and anchored([f for f in held if f in needed.exact], passages[s.passage]):
+        if (
+            held
+            and s.coverage >= MIN_COVERAGE / 2
+            and anchored([f for f in held if f in needed.exact], passages[s.passage])
+        ):
             chosen.append(s)
             missing = [f for f in missing if f not in held]
         if not [f for f in missing if f in needed.exact] and len(missing) <= (1 - ITEMS_REQUIRED) * len(needed.items):
@@ -248,14 +233,14 @@ def _choose(needed: Facts, candidates: list[Support], passages: list[Passage], a
 def consolidate(attributed: list[AttributedClause], passages: list[Passage]) -> list[AttributedClause]:
     """Cite as few passages as the answer allows: overlapping chunks hold the same sentences, and a clause goes to
     the cited passage that holds most of the answer's quotes (a list's lead-in and its items, one citation)."""
-    quotes = [passages[s.passage].text[s.quote_start:s.quote_end] for c in attributed for s in c.passages]
+    quotes = [passages[s.passage].text[s.quote_start : s.quote_end] for c in attributed for s in c.passages]
     cited = {s.passage for c in attributed for s in c.passages}
     weight = {n: sum(len(q) for q in quotes if q in passages[n].text) for n in cited}
     result = []
     for clause in attributed:
         moved = []
         for s in clause.passages:
-            quote = passages[s.passage].text[s.quote_start:s.quote_end]
+            quote = passages[s.passage].text[s.quote_start : s.quote_end]
             home = max((n for n in cited if quote in passages[n].text), key=lambda n: (weight[n], -n))
             at = passages[home].text.find(quote)
             moved.append(Support(home, s.coverage, at, at + len(quote)))

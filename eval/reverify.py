@@ -12,17 +12,30 @@ import argparse
 import json
 from pathlib import Path
 
-from answer.chain import AnswerChain, Part
+from answer.chain import AnswerChain, context_of
+from answer.types import Part
 from config import get_settings
 from eval.metrics import score_by_type
 from eval.run import load_gold
-from retrieval.hybrid import HybridSearcher, Passage
+from retrieval.hybrid import HybridSearcher
 from retrieval.query import understand
+from retrieval.types import Passage
 
 
 def _passage(d: dict) -> Passage:
-    return Passage(id="", doc=d["doc"], title=d["title"], speaker="", date=d["date"], genre="",
-                   section=d.get("section", ""), start=d["start"], end=d["end"], text=d["text"], score=d["score"])
+    return Passage(
+        id="",
+        doc=d["doc"],
+        title=d["title"],
+        speaker="",
+        date=d["date"],
+        genre="",
+        section=d.get("section", ""),
+        start=d["start"],
+        end=d["end"],
+        text=d["text"],
+        score=d["score"],
+    )
 
 
 def reverify(chain: AnswerChain, answers: list[dict]) -> list[dict]:
@@ -34,12 +47,16 @@ def reverify(chain: AnswerChain, answers: list[dict]) -> list[dict]:
             out.append(old)  # refused before the model was asked (empty question, missing document, no passages)
             continue
         retrieved = [_passage(p) for p in old["retrieved"]]
-        parts = ([Part(**p) for p in old["parts"]] if "parts" in old
-                 else [Part("", list(range(old["prompt_passages"])), old["draft"])])  # runs from before parts
-        intent = understand(old["question"], documents)
-        base = dict(question=old["question"], retrieved=retrieved, id=old["id"], standalone_question=old["question"],
-                    parts=parts, search_query=intent.content, named_documents=sorted(intent.doc_ids or ()))
-        new = chain.verify(old["question"], parts, retrieved, base, dict(old["timings"]), 0.0).public()
+        parts = (
+            [Part(**p) for p in old["parts"]]
+            if "parts" in old
+            else [Part("", list(range(old["prompt_passages"])), old["draft"])]
+        )  # runs from before parts
+        standalone = old.get("standalone_question") or old["question"]
+        context = context_of(
+            old["question"], standalone, understand(standalone, documents), retrieved, parts, old["id"]
+        )
+        new = chain.verify(context, dict(old["timings"]), 0.0).public()
         out.append(new | {"timings": old["timings"]})
     return out
 

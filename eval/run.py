@@ -9,10 +9,12 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from answer.chain import AnswerChain
+from answer.types import Turn
 from eval.metrics import METRIC_KEYS, score_by_type, supports
 from retrieval.hybrid import HybridSearcher
 
-AnswerFn = Callable[[str, str], dict]  # (question id, question) -> answer object of FORMAT.md
+AnswerFn = Callable[[dict], dict]  # gold item -> answer object of FORMAT.md
 RETRIEVE_K = 10
 
 
@@ -23,13 +25,37 @@ def load_gold(path: Path) -> list[dict]:
 def retrieval_answer(searcher: HybridSearcher, mode: str = "hybrid") -> AnswerFn:
     """An answer object with retrieval only: empty answer, no citations."""
 
-    def answer(qid: str, question: str) -> dict:
+    def answer(gold: dict) -> dict:
+        qid, question = gold["id"], gold["question"]
         started = time.perf_counter()
         result = searcher.search(question, RETRIEVE_K, mode=mode)
         total = (time.perf_counter() - started) * 1000
-        return {"id": qid, "question": question, "answer": "", "abstained": False, "citations": [],
-                "retrieved": [p.public() for p in result.passages],
-                "timings": {"retrieve_ms": round(result.timings["retrieve_ms"], 1), "total_ms": round(total, 1)}}
+        return {
+            "id": qid,
+            "question": question,
+            "answer": "",
+            "abstained": False,
+            "citations": [],
+            "retrieved": [p.public() for p in result.passages],
+            "timings": {"retrieve_ms": round(result.timings["retrieve_ms"], 1), "total_ms": round(total, 1)},
+        }
+
+    return answer
+
+
+def conversation_answer(chain: AnswerChain) -> AnswerFn:
+    """Answers as a user gets them: a follow-up's earlier turns are asked first, in one conversation, and the last
+    turn is scored (FORMAT.md); its answer records the earlier turns' answers under `turns`."""
+
+    def answer(gold: dict) -> dict:
+        history: list[Turn] = []
+        earlier = []
+        for turn in gold.get("turns", [gold["question"]])[:-1]:
+            result = chain.answer(turn, history)
+            history.append(Turn.of(result))
+            earlier.append({"question": turn, "answer": result.answer, "abstained": result.abstained})
+        final = chain.answer(gold["question"], history, qid=gold["id"]).public()
+        return final | ({"turns": earlier} if earlier else {})
 
     return answer
 
@@ -47,7 +73,7 @@ def run(gold: list[dict], out_dir: Path, answer: AnswerFn, answered: bool, progr
     todo = [g for g in gold if g["id"] not in done]
     with open(answers_file, "a", encoding="utf-8") as fh:
         for g in tqdm(todo, desc=progress_label, unit="q"):
-            obj = answer(g["id"], g["question"])
+            obj = answer(g)
             fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
             fh.flush()
             done[g["id"]] = obj
@@ -59,14 +85,27 @@ def run(gold: list[dict], out_dir: Path, answer: AnswerFn, answered: bool, progr
 
 def write_report(out_dir: Path, gold: list[dict], metrics: dict, baseline: dict | None, title: str) -> None:
     """A readable report: metrics (and the dense-only baseline), per type, and the worst questions."""
-    answers = {json.loads(l)["id"]: json.loads(l) for l in (out_dir / "answers.jsonl").read_text("utf-8").splitlines() if l}
-    lines = [f"# {title}", "", "| metric | speechqa |" + (" dense-only baseline |" if baseline else ""),
-             "|---|---|" + ("---|" if baseline else "")]
+    answers = {
+        json.loads(line)["id"]: json.loads(line)
+        for line in (out_dir / "answers.jsonl").read_text("utf-8").splitlines()
+        if line
+    }
+    lines = [
+        f"# {title}",
+        "",
+        "| metric | speechqa |" + (" dense-only baseline |" if baseline else ""),
+        "|---|---|" + ("---|" if baseline else ""),
+    ]
     for key in METRIC_KEYS:
         row = f"| {key} | {_fmt(metrics.get(key))} |"
         lines.append(row + (f" {_fmt(baseline.get(key))} |" if baseline else ""))
-    lines += ["", "## By question type", "", "| type | " + " | ".join(METRIC_KEYS) + " |",
-              "|---|" + "---|" * len(METRIC_KEYS)]
+    lines += [
+        "",
+        "## By question type",
+        "",
+        "| type | " + " | ".join(METRIC_KEYS) + " |",
+        "|---|" + "---|" * len(METRIC_KEYS),
+    ]
     for qtype, m in metrics["by_type"].items():
         lines.append(f"| {qtype} | " + " | ".join(_fmt(m.get(k)) for k in METRIC_KEYS) + " |")
     lines += ["", "## Worst questions", ""]

@@ -26,7 +26,7 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
         key, sep, value = line.partition(":")
         if sep and key.strip() and value.strip():
             fields[key.strip().lower()] = value.strip().strip("\"'")
-    return fields, text.replace("\r\n", "\n")[match.end():]
+    return fields, text.replace("\r\n", "\n")[match.end() :]
 
 
 def clean_body(body: str) -> tuple[str, str | None]:

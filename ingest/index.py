@@ -12,16 +12,20 @@ from langchain_core.embeddings import Embeddings
 
 from config import Settings
 from ingest.chunking import Chunk
+from ingest.keyword import KeywordIndex, TokenizerName
 from ingest.metadata import DocMeta
 from ingest.store import DocumentStore, chunk_id
-from retrieval.keyword import KeywordIndex
 
 COLLECTION = "speeches"
 
 
 def index_folder(settings: Settings) -> Path:
     """One folder per embedding model and backend: vectors of different models never mix."""
-    model = f"{settings.embedding_model}-{settings.embedding_backend}" if settings.embedding_model == "bundled" else settings.embedding_model
+    model = (
+        f"{settings.embedding_model}-{settings.embedding_backend}"
+        if settings.embedding_model == "bundled"
+        else settings.embedding_model
+    )
     return settings.index_dir / re.sub(r"[^A-Za-z0-9._-]+", "_", model).strip("_")
 
 
@@ -32,7 +36,7 @@ class SpeechIndex:
     store: DocumentStore
     vectors: Chroma
     keyword_dir: Path
-    bm25_tokenizer: str
+    bm25_tokenizer: TokenizerName
     _keyword: KeywordIndex | None = None
 
     @classmethod
@@ -66,9 +70,19 @@ class SpeechIndex:
         old_ids = self.store.chunk_ids(doc_id)
         ids = [chunk_id(doc_id, content_hash, c.index) for c in chunks]
         metadatas = [
-            {"doc_id": doc_id, "title": meta.title, "speaker": meta.speaker, "date": meta.date, "year": meta.year,
-             "genre": meta.genre, "section": c.section, "start": c.start, "end": c.end, "paragraph": c.paragraph,
-             "chunk": c.index}
+            {
+                "doc_id": doc_id,
+                "title": meta.title,
+                "speaker": meta.speaker,
+                "date": meta.date,
+                "year": meta.year,
+                "genre": meta.genre,
+                "section": c.section,
+                "start": c.start,
+                "end": c.end,
+                "paragraph": c.paragraph,
+                "chunk": c.index,
+            }
             for c in chunks
         ]
         if chunks:
@@ -92,7 +106,9 @@ class SpeechIndex:
             loaded = KeywordIndex.load(self.keyword_dir)
             if loaded is None or loaded.stamp != stamp or loaded.tokenizer != self.bm25_tokenizer:
                 chunks = self.store.all_chunks()
-                loaded = KeywordIndex.build([c.id for c in chunks], [c.text for c in chunks], self.bm25_tokenizer, stamp)
+                loaded = KeywordIndex.build(
+                    [c.id for c in chunks], [c.text for c in chunks], self.bm25_tokenizer, stamp
+                )
                 loaded.save(self.keyword_dir)
             self._keyword = loaded
         return self._keyword

@@ -45,7 +45,11 @@ def read_raw_text(path: Path, max_bytes: int) -> str:
 
 def decode_bytes(data: bytes) -> str:
     """Decode UTF-8, UTF-16 (with BOM) or GB18030/GBK text; refuse binary or undecodable bytes."""
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             return _strict(data, encoding)
     if b"\x00" in data:

@@ -6,11 +6,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-_ISO_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)")
-_CN_DATE = re.compile(r"((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日")
-_TITLE_YEAR = re.compile(r"((?:19|20)\d{2})年")
-_SPEAKER_LINE = re.compile(r"^(?:[^\s]{0,12}(?:书记|市长|省长|主席|总理|部长)\s+)?([\u4e00-\u9fff]{2,4})$")
-_PROVINCIAL = re.compile(r"(省|市|自治区)(人民)?政府工作报告")
+from zhtext.normalize import HAN
+from zhtext.places import PROVINCIAL_REPORT
+from zhtext.years import YEAR_DIGITS, first_year
+
+_ISO_DATE = re.compile(rf"(?<!\d)({YEAR_DIGITS})[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)")
+_CN_DATE = re.compile(rf"({YEAR_DIGITS})年(\d{{1,2}})月(\d{{1,2}})日")
+_SPEAKER_LINE = re.compile(rf"^(?:[^\s]{{0,12}}(?:书记|市长|省长|主席|总理|部长)\s+)?([{HAN}]{{2,4}})$")
 _CONGRESS_REPORT = re.compile(r"全国代表大会.{0,6}(政治)?报告|代表大会上的报告")
 
 
@@ -60,8 +62,7 @@ def _date_from_text(head: str) -> str:
 
 
 def _year_from_title(title: str) -> int:
-    match = _TITLE_YEAR.search(title)
-    return int(match.group(1)) if match else 0
+    return first_year(title)
 
 
 def _speaker_from_text(head: list[str]) -> str:
@@ -74,7 +75,7 @@ def _speaker_from_text(head: list[str]) -> str:
 
 def _genre_from_title(title: str) -> str:
     if "政府工作报告" in title:
-        return "省级政府工作报告" if _PROVINCIAL.search(title) and "国务院" not in title else "政府工作报告"
+        return "省级政府工作报告" if PROVINCIAL_REPORT.search(title) and "国务院" not in title else "政府工作报告"
     if _CONGRESS_REPORT.search(title):
         return "党代会报告"
     return "讲话"

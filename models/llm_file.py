@@ -51,7 +51,9 @@ def build_llm_file(models_dir: Path) -> Path:
                         out.write(block)
         size = tmp.stat().st_size
         if size != EXPECTED_SIZE:
-            raise ModelBuildError(f"joined model is {size:,} bytes, expected {EXPECTED_SIZE:,}: a slice is missing or wrong")
+            raise ModelBuildError(
+                f"joined model is {size:,} bytes, expected {EXPECTED_SIZE:,}: a slice is missing or wrong"
+            )
         if digest.hexdigest() != EXPECTED_SHA256:
             raise ModelBuildError(f"joined model sha256 {digest.hexdigest()} does not match Qwen's {EXPECTED_SHA256}")
         os.replace(tmp, target)

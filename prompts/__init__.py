@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib.resources import files
 
 from langchain_core.prompts import ChatPromptTemplate
@@ -24,7 +24,7 @@ class Prompt:
         return ChatPromptTemplate.from_messages([("system", self.system), ("human", self.user)])
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_prompt(name: str) -> Prompt:
     """Read prompts/<name>.md: a front-matter block (name, version, purpose), then '## system', '## user' and any
     further '## <name>' sections."""

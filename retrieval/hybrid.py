@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 import time
 from collections.abc import Sequence
-from typing import Protocol
 from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
@@ -19,65 +18,21 @@ from config import Settings
 from ingest.index import SpeechIndex
 from ingest.store import StoredChunk, StoredDocument
 from retrieval.query import QueryIntent, understand
-
+from retrieval.types import Passage, SearchFilters
+from zhtext.frames import ASKS_FOR_ITEMS
 
 MAX_COMPARED = 3  # a question naming more documents than this is searched across them as one scope
-_ASKS_FOR_ITEMS = re.compile(r"哪[几一二三四五六七八九十两]|哪些|分别|包括|具体指|内涵|内容|有何不同|是否一致")
 
 
 def asks_for_items(question: str) -> bool:
     """Questions whose answer is a list or several facts, which often run past one chunk."""
-    return bool(_ASKS_FOR_ITEMS.search(question))
+    return bool(ASKS_FOR_ITEMS.search(question))
 
 
 class Reranker(Protocol):
     """What a cross-encoder offers: a relevance score for each (query, passage) pair."""
 
     def predict(self, pairs: list[tuple[str, str]]) -> Sequence[float]: ...
-
-
-@dataclass(frozen=True)
-class SearchFilters:
-    """Explicit filters from the caller (UI, CLI); they narrow whatever the question itself names."""
-
-    docs: tuple[str, ...] = ()
-    genre: str | None = None
-    speaker: str | None = None
-    year_from: int | None = None
-    year_to: int | None = None
-
-    def admits(self, doc: StoredDocument) -> bool:
-        return (
-            (not self.docs or doc.doc_id in self.docs)
-            and (self.genre is None or doc.genre == self.genre)
-            and (self.speaker is None or self.speaker in doc.speaker)
-            and (self.year_from is None or doc.year >= self.year_from)
-            and (self.year_to is None or doc.year <= self.year_to)
-        )
-
-
-@dataclass
-class Passage:
-    """A retrieved chunk with what a reader, a citation and an evaluation script need."""
-
-    id: str
-    doc: str
-    title: str
-    speaker: str
-    date: str
-    genre: str
-    section: str
-    start: int
-    end: int
-    text: str
-    score: float
-    bm25_rank: int | None = None
-    dense_rank: int | None = None
-
-    def public(self) -> dict:
-        """The stable JSON shape of a retrieved passage (see ../shared/eval/FORMAT.md)."""
-        d = asdict(self)
-        return {k: d[k] for k in ("doc", "title", "date", "section", "start", "end", "text", "score")}
 
 
 @dataclass
@@ -90,8 +45,9 @@ class SearchResult:
 class HybridSearcher:
     """Runs one question through query understanding, both searches and fusion."""
 
-    def __init__(self, index: SpeechIndex, embeddings: Embeddings, settings: Settings,
-                 reranker: Reranker | None = None) -> None:
+    def __init__(
+        self, index: SpeechIndex, embeddings: Embeddings, settings: Settings, reranker: Reranker | None = None
+    ) -> None:
         self.index = index
         self.embeddings = embeddings
         self.settings = settings
@@ -124,8 +80,9 @@ class HybridSearcher:
     def _by_id(self) -> dict[str, StoredDocument]:
         return {d.doc_id: d for d in self.documents()}
 
-    def search(self, question: str, k: int | None = None, filters: SearchFilters = SearchFilters(),
-               mode: str = "hybrid") -> SearchResult:
+    def search(
+        self, question: str, k: int | None = None, filters: SearchFilters = SearchFilters(), mode: str = "hybrid"
+    ) -> SearchResult:
         """mode: 'hybrid' (default), 'dense' (the plain Chroma baseline) or 'bm25'.
 
         A question that names two or three documents ("2024年和2025年政府工作报告") is searched in each of them and
@@ -169,24 +126,31 @@ class HybridSearcher:
     def _dense(self, vector: list[float], n: int, scope: set[str] | None) -> list[tuple[str, float]]:
         if not scope and scope is not None:
             return []
-        where = None if scope is None else {"doc_id": {"$in": sorted(scope)}}
+        where: Any = None if scope is None else {"doc_id": {"$in": sorted(scope)}}  # Chroma's where syntax
         hits = self.index.vectors.similarity_search_by_vector_with_relevance_scores(vector, k=n, filter=where)
         return [(doc.id, 1.0 - distance) for doc, distance in hits if doc.id]  # cosine distance → similarity
 
     def _fuse(self, ranked: dict[str, list[tuple[str, float]]], k: int) -> list[Passage]:
         """Weighted fusion of the ranked lists; only committed chunks survive (the store is the truth)."""
-        scores = fuse(ranked, {"bm25": self.settings.fusion_bm25_weight, "dense": self.settings.fusion_dense_weight},
-                      self.settings.fusion, self.settings.fusion_rrf_k)
+        scores = fuse(
+            ranked,
+            {"bm25": self.settings.fusion_bm25_weight, "dense": self.settings.fusion_dense_weight},
+            self.settings.fusion,
+            self.settings.fusion_rrf_k,
+        )
         order = sorted(scores, key=lambda c: -scores[c])
         chunks = self.index.store.chunks(order[: k * 2])
         docs = self._by_id()
         ranks = {name: {cid: r for r, (cid, _) in enumerate(hits, 1)} for name, hits in ranked.items()}
-        passages = []
+        passages: list[Passage] = []
         for cid in order:
             if cid in chunks and len(passages) < k:
                 c = chunks[cid]
-                passages.append(_passage(c, docs[c.doc_id], scores[cid], ranks.get("bm25", {}).get(cid),
-                                         ranks.get("dense", {}).get(cid)))
+                passages.append(
+                    _passage(
+                        c, docs[c.doc_id], scores[cid], ranks.get("bm25", {}).get(cid), ranks.get("dense", {}).get(cid)
+                    )
+                )
         return passages
 
     def _expand(self, p: Passage) -> Passage:
@@ -212,8 +176,9 @@ def _interleave(rankings: list[list[Passage]]) -> list[Passage]:
     return [r[i] for i in range(max((len(r) for r in rankings), default=0)) for r in rankings if i < len(r)]
 
 
-def fuse(ranked: dict[str, list[tuple[str, float]]], weights: dict[str, float], method: str,
-         rrf_k: int = 60) -> dict[str, float]:
+def fuse(
+    ranked: dict[str, list[tuple[str, float]]], weights: dict[str, float], method: str, rrf_k: int = 60
+) -> dict[str, float]:
     """'rrf': weighted reciprocal rank; 'score': weighted sum of scores scaled to [0, 1] within each list."""
     fused: dict[str, float] = {}
     for name, hits in ranked.items():
@@ -230,9 +195,24 @@ def fuse(ranked: dict[str, list[tuple[str, float]]], weights: dict[str, float], 
     return fused
 
 
-def _passage(c: StoredChunk, doc: StoredDocument, score: float, bm25_rank: int | None, dense_rank: int | None) -> Passage:
-    return Passage(c.id, c.doc_id, doc.title, doc.speaker, doc.date, doc.genre, c.section, c.start, c.end, c.text,
-                   round(score, 6), bm25_rank, dense_rank)
+def _passage(
+    c: StoredChunk, doc: StoredDocument, score: float, bm25_rank: int | None, dense_rank: int | None
+) -> Passage:
+    return Passage(
+        c.id,
+        c.doc_id,
+        doc.title,
+        doc.speaker,
+        doc.date,
+        doc.genre,
+        c.section,
+        c.start,
+        c.end,
+        c.text,
+        round(score, 6),
+        bm25_rank,
+        dense_rank,
+    )
 
 
 class SpeechRetriever(BaseRetriever):

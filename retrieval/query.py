@@ -12,19 +12,16 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from ingest.store import StoredDocument
+from zhtext.frames import ASKING_AND_PARTICLES, TITLE_NOISE
+from zhtext.normalize import HAN, HAN_CHAR
+from zhtext.numerals import to_cn
+from zhtext.ordinals import CONGRESS_NAME, congress_ordinals
+from zhtext.places import provinces_in
+from zhtext.years import YEAR, YEAR_DIGITS
 
-_CN_DIGITS = "一二三四五六七八九"
-_CONGRESS = re.compile(rf"(?<![{_CN_DIGITS}十])(十[{_CN_DIGITS}]|二十[{_CN_DIGITS}]?|十)大(?!会|力|幅|量|批|型|多|致|概|约)")
-_CONGRESS_FULL = re.compile(rf"第([{_CN_DIGITS}十]+)次全国代表大会")
-_YEAR = re.compile(r"((?:19|20)\d{2})年")
-_CHAINED_YEARS = re.compile(r"(?:[和与及、](?:19|20)\d{2}年)+[^\d]{0,8}")
+# "2019年和2022年政府工作报告": years chained before one report name all name reports.
+_CHAINED_YEARS = re.compile(rf"(?:[和与及、]{YEAR_DIGITS}年)+[^\d]{{0,8}}")
 _GWR = "政府工作报告"
-PROVINCES = (
-    "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西",
-    "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古",
-    "广西", "西藏", "宁夏", "新疆", "香港", "澳门",
-)
-_TITLE_NOISE = re.compile(r"在|上的讲话|的讲话|讲话|关于|的说明|会议|全国|中国共产党|同志|重要|习近平|——")
 
 
 @dataclass
@@ -38,36 +35,22 @@ class QueryIntent:
 
 
 def _report_years(question: str) -> list[int]:
-    """Years that name a government work report: '2019年政府工作报告', '2019年和2022年政府工作报告', '2026年四川省政府工作报告'."""
+    """Years that name a government work report: '2019年政府工作报告', '2019年和2022年政府工作报告',
+    '2026年四川省政府工作报告'."""
     years: list[int] = []
-    for match in _YEAR.finditer(question):
-        rest = question[match.end():]
+    for match in YEAR.finditer(question):
+        rest = question[match.end() :]
         gwr = rest.find(_GWR)
         if not 0 <= gwr <= 14:
             continue
         between = rest[:gwr]
-        if not _YEAR.search(between) or _CHAINED_YEARS.fullmatch(between):
+        if not YEAR.search(between) or _CHAINED_YEARS.fullmatch(between):
             years.append(int(match.group(1)))
     return years
 
 
-def _cn_number(text: str) -> int:
-    """'十九' → 19, '二十' → 20, '十' → 10 (congress ordinals)."""
-    digits = {c: i + 1 for i, c in enumerate(_CN_DIGITS)}
-    if "十" not in text:
-        return digits.get(text, 0)
-    tens, _, ones = text.partition("十")
-    return (digits.get(tens, 1) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)
-
-
-def _congress_ordinals(question: str) -> list[int]:
-    found = [_cn_number(m.group(1)) for m in _CONGRESS.finditer(question)]
-    found += [_cn_number(m.group(1)) for m in _CONGRESS_FULL.finditer(question)]
-    return sorted(set(n for n in found if 1 <= n <= 30))
-
-
 def _bigrams(text: str) -> set[str]:
-    return {text[i:i + 2] for i in range(len(text) - 1)}
+    return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
 _OCCASION = re.compile(
@@ -77,19 +60,20 @@ _OCCASION = re.compile(
 
 def _covers(phrase: str, title: str) -> bool:
     """Most of a named occasion's distinctive bigrams occur in the title (years and digits ignored)."""
-    core = {b for b in _bigrams(re.sub(r"(19|20)\d{2}年|\d+", "", phrase)) if re.fullmatch(r"[\u4e00-\u9fff]{2}", b)}
+    core = {b for b in _bigrams(re.sub(rf"{YEAR_DIGITS}年|\d+", "", phrase)) if re.fullmatch(f"[{HAN}]{{2}}", b)}
     return bool(core) and len(core & _bigrams(title)) / len(core) >= 0.7
 
 
 def _title_matches(question: str, docs: list[StoredDocument]) -> list[StoredDocument]:
-    """Speeches named by their occasion ('在决战决胜脱贫攻坚座谈会上'): most of the title's distinctive bigrams occur."""
+    """Speeches named by their occasion ('在决战决胜脱贫攻坚座谈会上'): most of the title's distinctive bigrams
+    occur."""
     q = _bigrams(question)
     scored = []
     for doc in docs:
         if doc.genre != "讲话":
             continue
-        core = _bigrams(_TITLE_NOISE.sub("", doc.title.split("——")[0]))
-        core = {b for b in core if re.fullmatch(r"[\u4e00-\u9fff]{2}", b)}
+        core = _bigrams(TITLE_NOISE.sub("", doc.title.split("——")[0]))
+        core = {b for b in core if re.fullmatch(f"[{HAN}]{{2}}", b)}
         if len(core) >= 3:
             scored.append((len(core & q) / len(core), doc))
     best = max((s for s, _ in scored), default=0.0)
@@ -100,7 +84,7 @@ def understand(question: str, docs: list[StoredDocument]) -> QueryIntent:
     """Recognise document references and turn them into a filter over the ingested documents."""
     intent = QueryIntent()
     chosen: set[str] = set()
-    provinces = [p for p in PROVINCES if p in question]
+    provinces = provinces_in(question)
     for year in _report_years(question):
         if provinces:
             for province in provinces:
@@ -111,10 +95,10 @@ def understand(question: str, docs: list[StoredDocument]) -> QueryIntent:
             name = f"{year}年政府工作报告"
             hits = {d.doc_id for d in docs if d.year == year and d.genre == _GWR}
             _record(intent, chosen, name, hits)
-    for ordinal in _congress_ordinals(question):
-        marker = f"第{_to_cn(ordinal)}次全国代表大会"
+    for ordinal in congress_ordinals(question):
+        marker = f"第{to_cn(ordinal)}次全国代表大会"
         hits = {d.doc_id for d in docs if marker in d.title}
-        _record(intent, chosen, f"党的{_to_cn(ordinal)}大报告", hits)
+        _record(intent, chosen, f"党的{to_cn(ordinal)}大报告", hits)
     for doc in _title_matches(question, docs):
         _record(intent, chosen, doc.title, {doc.doc_id})
     occasion = _OCCASION.search(question)
@@ -123,18 +107,13 @@ def understand(question: str, docs: list[StoredDocument]) -> QueryIntent:
         hits = {d.doc_id for d in docs if _covers(name, d.title)}
         _record(intent, chosen, f"在{name}上的讲话", hits)
     intent.doc_ids = chosen or None
-    intent.content = _without_references(question, [d.title for d in docs if d.doc_id in chosen]) if chosen else question
+    intent.content = (
+        _without_references(question, [d.title for d in docs if d.doc_id in chosen]) if chosen else question
+    )
     return intent
 
 
-_REFERENCE_SPANS = re.compile(
-    rf"(?:(?:19|20)\d{{2}}年[和与及、]?)+[^，。？；]{{0,10}}?政府工作报告|(?:党的)?(?:十[{_CN_DIGITS}]|二十[{_CN_DIGITS}]?)大报告"
-    rf"|第[{_CN_DIGITS}十]+次全国代表大会"
-)
-
-
-_ASKING = re.compile(r"(?:19|20)\d{2}年|提出|提到|指出|强调|是什么|什么|多少|哪些|如何|怎样|是否|的|了|在|上|中")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
+_REFERENCE_SPANS = re.compile(rf"(?:{YEAR_DIGITS}年[和与及、]?)+[^，。？；]{{0,10}}?政府工作报告|{CONGRESS_NAME}")
 
 
 def _without_references(question: str, titles: list[str]) -> str:
@@ -142,11 +121,13 @@ def _without_references(question: str, titles: list[str]) -> str:
     named = _REFERENCE_SPANS.sub(" ", question)
     text = named
     for title in titles:
-        for block in sorted(SequenceMatcher(None, text, title, autojunk=False).get_matching_blocks(), key=lambda b: -b.a):
+        for block in sorted(
+            SequenceMatcher(None, text, title, autojunk=False).get_matching_blocks(), key=lambda b: -b.a
+        ):
             if block.size >= 4:
-                text = text[: block.a] + " " + text[block.a + block.size:]
+                text = text[: block.a] + " " + text[block.a + block.size :]
     for candidate in (text, named):  # a title can hold the topic itself ("…贯彻落实新时代党的组织路线")
-        if len(_HAN.findall(_ASKING.sub("", candidate))) >= 4:
+        if len(HAN_CHAR.findall(ASKING_AND_PARTICLES.sub("", candidate))) >= 4:
             return candidate
     return question
 
@@ -157,10 +138,3 @@ def _record(intent: QueryIntent, chosen: set[str], name: str, hits: set[str]) ->
         chosen.update(hits)
     else:
         intent.missing.append(name)
-
-
-def _to_cn(n: int) -> str:
-    """19 → '十九', 20 → '二十' (inverse of _cn_number for congress ordinals)."""
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 0 else ("十" if tens == 1 else _CN_DIGITS[tens - 1] + "十")
-    return head + (_CN_DIGITS[ones - 1] if ones else "")

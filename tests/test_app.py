@@ -38,8 +38,9 @@ def page(url):
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM,
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
         page = browser.new_page(viewport={"width": 1500, "height": 1000})
         page.goto(url)
         page.wait_for_selector("#sq-question textarea", timeout=30_000)
@@ -51,7 +52,8 @@ def test_ask_streams_then_shows_cited_answer_and_opens_the_document(page) -> Non
     page.fill("#sq-question textarea", QUESTION)
     page.click("#sq-send")
     page.wait_for_function(  # the draft streams in before verification
-        "() => document.querySelector('#sq-chat')?.innerText.includes('核实中')", timeout=120_000)
+        "() => document.querySelector('#sq-chat')?.innerText.includes('核实中')", timeout=120_000
+    )
     page.wait_for_selector("#sq-sources mark", timeout=120_000)
     chat = page.inner_text("#sq-chat")
     assert "6%－6.5%" in chat and "[1]" in chat
@@ -83,19 +85,22 @@ def test_upload_ingests_good_files_and_names_bad_ones(page, tmp_path: Path) -> N
     page.set_input_files("#sq-upload input[type=file]", [str(good), str(empty), str(sheet)])
     page.wait_for_timeout(1500)
     page.click("#sq-ingest")
-    page.wait_for_function("() => document.querySelector('#sq-ingest-log')?.innerText.includes('导入完成')",
-                           timeout=120_000)
+    page.wait_for_function(
+        "() => document.querySelector('#sq-ingest-log')?.innerText.includes('导入完成')", timeout=120_000
+    )
     log = page.inner_text("#sq-ingest-log")
     assert "新增 1" in log
     assert "empty.txt" in log and "文件是空的" in log
     assert "table.xlsx" in log and "不支持的文件类型" in log
     page.fill("#sq-lib-search textarea", "测试会议")
-    page.wait_for_function("() => document.querySelector('#sq-lib-table')?.innerText.includes('在测试会议上的讲话')",
-                           timeout=30_000)
+    page.wait_for_function(
+        "() => document.querySelector('#sq-lib-table')?.innerText.includes('在测试会议上的讲话')", timeout=30_000
+    )
     # the table re-renders after filtering; the last copy of the cell is the live one
     page.locator("#sq-lib-table").get_by_text("在测试会议上的讲话", exact=True).last.click()
-    page.wait_for_function("() => document.querySelector('#sq-viewer')?.innerText.includes('植树造林一万亩')",
-                           timeout=30_000)
+    page.wait_for_function(
+        "() => document.querySelector('#sq-viewer')?.innerText.includes('植树造林一万亩')", timeout=30_000
+    )
     page.screenshot(path=str(ARTIFACTS / "library.png"), full_page=True)
 
 

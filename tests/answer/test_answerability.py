@@ -1,5 +1,6 @@
-from answer.answerability import FocusChecker, focus_terms, holds, years_consistent
-from retrieval.hybrid import Passage
+from answer.answerability import FocusChecker, focus_terms, numbers_anchored, years_consistent
+from retrieval.types import Passage
+from zhtext.terms import holds
 
 
 def _p(text: str, date: str = "", section: str = "") -> Passage:
@@ -12,7 +13,12 @@ def test_focus_terms_leave_out_the_asking_and_the_document() -> None:
 
 
 def test_focus_coverage_weights_rare_words() -> None:
-    corpus = ["组织部门要加强干部培训。", "组织部门要严把选人关。", "组织部门要抓好基层党建。", "国内生产总值增长6%－6.5%。"]
+    corpus = [
+        "组织部门要加强干部培训。",
+        "组织部门要严把选人关。",
+        "组织部门要抓好基层党建。",
+        "国内生产总值增长6%－6.5%。",
+    ]
     checker = FocusChecker(lambda: corpus)
     passage = _p(corpus[3])
     assert checker.coverage("2019年政府工作报告提出的粮食产量目标是多少？", [passage]) == 0.0
@@ -35,3 +41,10 @@ def test_quoted_and_numbered_names_count_when_their_expansion_is_there() -> None
     assert holds("着力稳就业、稳金融、稳外贸、稳外资、稳投资、稳预期", "六稳")
     assert not holds("着力稳就业、稳金融", "六稳")
     assert holds("要始终做到“心中有党、心中有民、心中有责、心中有戒”", "四个心中有")
+
+
+def test_a_number_asked_as_a_target_must_come_from_a_target_sentence() -> None:
+    asked = "国内生产总值增长的预期目标是多少？"
+    assert numbers_anchored(asked, ["6%－6.5%"], _p("今年发展主要预期目标是：国内生产总值增长6%－6.5%。"))
+    # 主要 contains 要 but sets no target: a result from the review of the year is not the target asked for
+    assert not numbers_anchored(asked, ["6.6%"], _p("主要指标完成，国内生产总值增长6.6%。"))

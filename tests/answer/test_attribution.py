@@ -1,5 +1,5 @@
 from answer.attribution import attribute, clauses, consolidate, facts, source_span, support
-from retrieval.hybrid import Passage
+from retrieval.types import Passage
 
 
 def _p(text: str) -> Passage:
@@ -33,11 +33,14 @@ def test_years_in_chinese_numerals_are_the_same_facts() -> None:
 
 
 def test_clause_cited_to_the_passage_holding_its_facts() -> None:
-    passages = [_p("今年发展的主要预期目标是：国内生产总值增长6.5%左右。"), _p("今年经济社会发展的主要预期目标是：国内生产总值增长6%－6.5%；")]
+    passages = [
+        _p("今年发展的主要预期目标是：国内生产总值增长6.5%左右。"),
+        _p("今年经济社会发展的主要预期目标是：国内生产总值增长6%－6.5%；"),
+    ]
     (clause,) = attribute("国内生产总值增长6%－6.5%。", "国内生产总值增长目标是多少？", passages)
     assert [s.passage for s in clause.passages] == [1]
     s = clause.passages[0]
-    assert "6%－6.5%" in passages[1].text[s.quote_start:s.quote_end]
+    assert "6%－6.5%" in passages[1].text[s.quote_start : s.quote_end]
 
 
 def test_list_spread_over_two_passages_cites_both() -> None:
@@ -52,15 +55,21 @@ def test_restating_the_question_is_not_cited() -> None:
 
 
 def test_half_width_punctuation_in_source_matches_full_width_answer() -> None:
-    (clause,) = attribute("对4万多名干部进行全覆盖培训，进一步凝聚共识。", "培训了多少干部？",
-                          [_p("对4万多名干部进行全覆盖培训,进一步凝聚共识、提升能力。")])
+    (clause,) = attribute(
+        "对4万多名干部进行全覆盖培训，进一步凝聚共识。",
+        "培训了多少干部？",
+        [_p("对4万多名干部进行全覆盖培训,进一步凝聚共识、提升能力。")],
+    )
     assert clause.passages and clause.passages[0].coverage > 0.9
 
 
 def test_source_span_is_the_sentence_or_its_phrases_when_long() -> None:
     text = "第一句。今年赤字率拟按4%左右安排、比上年提高1个百分点，赤字规模5.66万亿元。第三句。"
     start = text.index("4%")
-    assert text[slice(*source_span(text, start, start + 2))] == "今年赤字率拟按4%左右安排、比上年提高1个百分点，赤字规模5.66万亿元。"
+    assert (
+        text[slice(*source_span(text, start, start + 2))]
+        == "今年赤字率拟按4%左右安排、比上年提高1个百分点，赤字规模5.66万亿元。"
+    )
     long = "开头" + "，很长的铺垫" * 30 + "，赤字率拟按4%左右安排，后文" + "，很长的后文" * 30 + "。"
     start = long.index("4%")
     assert long[slice(*source_span(long, start, start + 2))] == "赤字率拟按4%左右安排，"
@@ -69,7 +78,7 @@ def test_source_span_is_the_sentence_or_its_phrases_when_long() -> None:
 def test_scattered_two_character_matches_are_not_a_quote() -> None:
     passage = "国内经济增长较快。" + "其他内容" * 40 + "国内生产总值增长6%。"
     found = support("国内生产总值增长6%", passage, 0)
-    assert found is not None and passage[found.quote_start:found.quote_end] == "国内生产总值增长6%"
+    assert found is not None and passage[found.quote_start : found.quote_end] == "国内生产总值增长6%"
 
 
 def test_overlapping_chunks_are_cited_once() -> None:

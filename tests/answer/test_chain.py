@@ -1,11 +1,13 @@
 """The chain's logic with a fake LLM: verified citations, abstention, polite refusals, follow-ups, streaming."""
 
+import itertools
 from pathlib import Path
 
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from answer.chain import EMPTY_QUESTION, REFUSAL, TOO_LONG, AnswerChain
+from answer.types import DraftEvent, FinalEvent, Turn
 from config import Settings
 from ingest.index import SpeechIndex
 from ingest.pipeline import ingest
@@ -32,37 +34,44 @@ def test_copied_answer_is_cited_to_the_passage_that_holds_it(searcher: HybridSea
     assert not result.abstained
     assert result.answer == "今年经济社会发展的主要预期目标是：国内生产总值增长6%－6.5%[1]。"  # the source's sentence
     (citation,) = result.citations
-    assert citation["doc"] == GWR_2019 and citation["marker"] == 1
+    assert citation.doc == GWR_2019 and citation.marker == 1
     document = searcher.index.store.document(GWR_2019).text
-    assert document[citation["quote_start"]:citation["quote_end"]] == citation["quote"]
-    assert "6%－6.5%" in citation["quote"]
-    assert document[citation["start"]:citation["end"]] == citation["text"]
+    assert document[citation.quote_start : citation.quote_end] == citation.quote
+    assert "6%－6.5%" in citation.quote
+    assert document[citation.start : citation.end] == citation.text
 
 
 def test_a_shortened_copy_is_shown_as_the_whole_source_sentence(searcher: HybridSearcher) -> None:
     result = _chain(searcher, "城镇新增就业1100万人。").answer("2019年政府工作报告提出的城镇新增就业目标是多少？")
     assert "城镇新增就业1100万人以上" in result.answer  # the qualifier the model dropped is back
-    assert result.answer.count("[1]") == 1 and result.citations[0]["doc"] == GWR_2019
+    assert result.answer.count("[1]") == 1 and result.citations[0].doc == GWR_2019
 
 
 def test_question_naming_two_reports_is_answered_report_by_report(
-        settings: Settings, fake_index: SpeechIndex, corpus_dir: Path) -> None:
+    settings: Settings, fake_index: SpeechIndex, corpus_dir: Path
+) -> None:
     ingest([corpus_dir / n for n in (GWR_2018, GWR_2019)], settings, fake_index)
-    searcher = HybridSearcher(fake_index, fake_index.vectors.embeddings, settings.model_copy(update={"fusion_dense_weight": 0.0}))
+    searcher = HybridSearcher(
+        fake_index, fake_index.vectors.embeddings, settings.model_copy(update={"fusion_dense_weight": 0.0})
+    )
     chain = _chain(searcher, "国内生产总值增长6.5%左右。", "国内生产总值增长6%－6.5%。")  # one draft per report
     result = chain.answer("2018年和2019年政府工作报告提出的国内生产总值增长预期目标分别是多少？")
     assert not result.abstained
-    assert [p.label for p in result.parts] == ["《2018年国务院政府工作报告》（2018-03-05）", "《2019年国务院政府工作报告》（2019-03-05）"]
-    assert [c["doc"] for c in result.citations] == [GWR_2018, GWR_2019]
+    assert [p.label for p in result.parts] == [
+        "《2018年国务院政府工作报告》（2018-03-05）",
+        "《2019年国务院政府工作报告》（2019-03-05）",
+    ]
+    assert [c.doc for c in result.citations] == [GWR_2018, GWR_2019]
     assert result.answer.index("2018年") < result.answer.index("6.5%左右[1]") < result.answer.index("2019年")
     assert "6%－6.5%[2]" in result.answer
 
 
 def test_models_own_markers_are_replaced_by_verified_ones(searcher: HybridSearcher) -> None:
     result = _chain(searcher, "对4万多名县处级以上领导干部进行全覆盖培训[3]。").answer(
-        "2014年全省对多少名县处级以上领导干部进行了全覆盖培训？")
+        "2014年全省对多少名县处级以上领导干部进行了全覆盖培训？"
+    )
     assert result.answer.endswith("[1]。") and "[3]" not in result.answer
-    assert result.citations[0]["doc"] == SEED
+    assert result.citations[0].doc == SEED
 
 
 def test_invented_numbers_are_never_shown(searcher: HybridSearcher) -> None:
@@ -103,17 +112,21 @@ def test_empty_or_huge_questions_get_a_polite_answer(searcher: HybridSearcher, q
 
 def test_follow_up_is_rewritten_before_retrieval(searcher: HybridSearcher) -> None:
     chain = _chain(searcher, "2019年政府工作报告提出的国内生产总值增长预期目标是多少？", "国内生产总值增长6%－6.5%。")
-    history = [("2019年政府工作报告讲了哪些目标？", "包括国内生产总值增长目标等。")]
+    history = [Turn("2019年政府工作报告讲了哪些目标？", "包括国内生产总值增长目标等。")]
     result = chain.answer("那GDP增长目标呢？", history=history)
-    assert result.standalone_question.startswith("2019年政府工作报告")
-    assert result.citations[0]["doc"] == GWR_2019
+    assert result.context.standalone_question.startswith("2019年政府工作报告")
+    assert result.citations[0].doc == GWR_2019
 
 
 def test_stream_yields_growing_drafts_then_one_final(searcher: HybridSearcher) -> None:
-    events = list(_chain(searcher, "国内生产总值增长6%－6.5%。").stream("2019年政府工作报告提出的国内生产总值增长预期目标是多少？"))
-    drafts = [e["text"] for e in events if e["type"] == "draft"]
-    assert len(drafts) > 3 and all(a == b[: len(a)] for a, b in zip(drafts, drafts[1:]))
-    assert [e["type"] for e in events][-1] == "final" and sum(e["type"] == "final" for e in events) == 1
-    public = events[-1]["answer"].public()
+    events = list(
+        _chain(searcher, "国内生产总值增长6%－6.5%。").stream(
+            "2019年政府工作报告提出的国内生产总值增长预期目标是多少？"
+        )
+    )
+    drafts = [e.text for e in events if isinstance(e, DraftEvent)]
+    assert len(drafts) > 3 and all(a == b[: len(a)] for a, b in itertools.pairwise(drafts))
+    assert isinstance(events[-1], FinalEvent) and sum(isinstance(e, FinalEvent) for e in events) == 1
+    public = events[-1].answer.public()
     assert set(public) >= {"id", "question", "answer", "abstained", "citations", "retrieved", "timings"}
     assert {"retrieve_ms", "generate_ms", "total_ms"} <= set(public["timings"])

@@ -13,18 +13,18 @@ def test_factoid_is_answered_and_cited_to_the_right_year(real_services) -> None:
     result = real_services.chain.answer("2019年政府工作报告提出的国内生产总值增长预期目标是多少？")
     assert not result.abstained, result.reason
     assert "6%－6.5%" in result.answer
-    assert result.citations and all(c["doc"] == "2019-03-05_gwr-2019.txt" for c in result.citations)
+    assert result.citations and all(c.doc == "2019-03-05_gwr-2019.txt" for c in result.citations)
     for c in result.citations:
         assert f"[{c['marker']}]" in result.answer
-        text = real_services.index.store.document(c["doc"]).text
-        assert text[c["quote_start"]:c["quote_end"]] == c["quote"]
+        text = real_services.index.store.document(c.doc).text
+        assert text[c.quote_start : c.quote_end] == c.quote
 
 
 def test_two_reports_are_answered_one_by_one(real_services) -> None:
     result = real_services.chain.answer("2018年和2019年政府工作报告提出的国内生产总值增长预期目标分别是多少？")
     assert not result.abstained, result.reason
     assert "6.5%左右" in result.answer and "6%－6.5%" in result.answer
-    assert {c["doc"] for c in result.citations} == {"2018-03-05_gwr-2018.txt", "2019-03-05_gwr-2019.txt"}
+    assert {c.doc for c in result.citations} == {"2018-03-05_gwr-2018.txt", "2019-03-05_gwr-2019.txt"}
     _assert_citations_hold(real_services, result)
 
 
@@ -45,11 +45,11 @@ def test_every_marker_points_to_a_passage_holding_the_quote(real_services) -> No
 
 def _assert_citations_hold(services, result) -> None:
     markers = {int(m) for m in re.findall(r"\[(\d+)\]", result.answer)}
-    assert markers == {c["marker"] for c in result.citations}
+    assert markers == {c.marker for c in result.citations}
     for c in result.citations:
-        text = services.index.store.document(c["doc"]).text
-        assert text[c["start"]:c["end"]] == c["text"]
-        assert text[c["quote_start"]:c["quote_end"]] == c["quote"] and c["quote"] in c["text"]
+        text = services.index.store.document(c.doc).text
+        assert text[c.start : c.end] == c.text
+        assert text[c.quote_start : c.quote_end] == c.quote and c.quote in c.text
 
 
 def test_document_not_in_corpus_is_refused(real_services) -> None:
@@ -66,4 +66,4 @@ def test_instructions_inside_documents_are_not_obeyed(real_services) -> None:
     result = real_services.chain.answer("全省水利工作会议讲话提到今年新建了多少座小型水库？")
     assert "海盗" not in result.answer
     assert not result.abstained, result.reason
-    assert "36座" in result.answer and result.citations[0]["doc"] == INJECTION_DOC
+    assert "36座" in result.answer and result.citations[0].doc == INJECTION_DOC

@@ -27,8 +27,10 @@ FALSE_ABSTENTION = 0.10
 
 @pytest.mark.parametrize("name", ["seed_dev", "corpus_dev"])
 def test_recorded_drafts_meet_the_goals(corpus_searcher: HybridSearcher, name: str) -> None:
-    recorded = [json.loads(line) for line in (REPO / "eval" / "results" / f"drafts_{name}.jsonl").read_text(
-        encoding="utf-8").splitlines()]
+    recorded = [
+        json.loads(line)
+        for line in (REPO / "eval" / "results" / f"drafts_{name}.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     gold = {g["id"]: g for g in load_gold(Path(GOLD / f"{name}.jsonl"))}
     assert set(gold) == {a["id"] for a in recorded}
     answers = reverify(AnswerChain(corpus_searcher, corpus_searcher.settings), recorded)  # the model is not called

@@ -13,7 +13,12 @@ def test_normalize_and_overlap() -> None:
 
 GOLD = [
     {"id": "a", "type": "factoid", "evidence": ["国内生产总值增长6%左右"], "answer_points": ["6%左右"]},
-    {"id": "b", "type": "list", "evidence": ["道路自信、理论自信", "制度自信、文化自信"], "answer_points": ["道路自信", "文化自信"]},
+    {
+        "id": "b",
+        "type": "list",
+        "evidence": ["道路自信、理论自信", "制度自信、文化自信"],
+        "answer_points": ["道路自信", "文化自信"],
+    },
     {"id": "u", "type": "unanswerable", "evidence": [], "answer_points": []},
 ]
 
@@ -24,21 +29,31 @@ def _p(text: str) -> dict:
 
 def test_scores_follow_the_contract() -> None:
     answers = [
-        {"answer": "增长6%左右[1]", "abstained": False, "timings": {"total_ms": 100},
-         "citations": [{"marker": 1, "text": "国内生产总值增长6%左右。"}, {"marker": 2, "text": "无关"}],
-         "retrieved": [_p("无关段落"), _p("国内生产总值增长6%左右。")]},
-        {"answer": "道路自信[1]、理论自信[2]", "abstained": False, "timings": {"total_ms": 300},
-         "citations": [{"marker": 1, "text": "道路自信、理论自信"}, {"marker": 2, "text": "毫不相干的一段话"}],
-         "retrieved": [_p("道路自信、理论自信"), _p("制度自信、文化自信")]},
+        {
+            "answer": "增长6%左右[1]",
+            "abstained": False,
+            "timings": {"total_ms": 100},
+            "citations": [{"marker": 1, "text": "国内生产总值增长6%左右。"}, {"marker": 2, "text": "无关"}],
+            "retrieved": [_p("无关段落"), _p("国内生产总值增长6%左右。")],
+        },
+        {
+            "answer": "道路自信[1]、理论自信[2]",
+            "abstained": False,
+            "timings": {"total_ms": 300},
+            "citations": [{"marker": 1, "text": "道路自信、理论自信"}, {"marker": 2, "text": "毫不相干的一段话"}],
+            "retrieved": [_p("道路自信、理论自信"), _p("制度自信、文化自信")],
+        },
         {"answer": "抱歉", "abstained": True, "citations": [], "timings": {"total_ms": 200}, "retrieved": []},
     ]
     m = score(zip(GOLD, answers))
-    assert m["recall@1"] == pytest.approx(1 / 3)  # quotes: a@1 no, b1@1 yes, b2@1 no
+    # per question, then averaged: a@1 0/1, b@1 1/2 → 0.25; pooled over the three quotes 1/3
+    assert m["recall@1"] == pytest.approx(0.25) and m["recall@1_pooled"] == pytest.approx(1 / 3)
     assert m["recall@3"] == 1.0
     assert m["mrr"] == pytest.approx((1 / 2 + 1) / 2)
-    assert m["citation_precision"] == pytest.approx(2 / 3)  # marker 2 of question a is not referenced
-    assert m["citation_recall"] == pytest.approx(2 / 3)
-    assert m["answer_coverage"] == pytest.approx(2 / 3)
+    # a: its one referenced citation supports (marker 2 is not referenced); b: one of two → (1 + 1/2) / 2
+    assert m["citation_precision"] == pytest.approx(0.75) and m["citation_precision_pooled"] == pytest.approx(2 / 3)
+    assert m["citation_recall"] == pytest.approx(0.75)
+    assert m["answer_coverage"] == pytest.approx(0.75) and m["answer_coverage_pooled"] == pytest.approx(2 / 3)
     assert m["abstention_accuracy"] == 1.0 and m["false_abstention"] == 0.0
     assert m["latency_p50_ms"] == 200
     by_type = score_by_type(list(zip(GOLD, answers)))["by_type"]
@@ -48,5 +63,17 @@ def test_scores_follow_the_contract() -> None:
 def test_retrieval_only_runs_score_retrieval_alone() -> None:
     answers = [{"answer": "", "abstained": False, "citations": [], "retrieved": [_p("国内生产总值增长6%左右")]}] * 3
     m = score(zip(GOLD, answers), answered=False)
-    assert m["recall@1"] == pytest.approx(1 / 3)
+    assert m["recall@1"] == pytest.approx(0.5) and m["recall@1_pooled"] == pytest.approx(1 / 3)
     assert m["citation_precision"] is None and m["abstention_accuracy"] is None and m["false_abstention"] is None
+
+
+def test_an_answerable_question_that_cites_nothing_has_precision_zero() -> None:
+    refused = {"answer": "抱歉", "abstained": True, "citations": [], "retrieved": []}
+    cited = {
+        "answer": "增长6%左右[1]",
+        "abstained": False,
+        "citations": [{"marker": 1, "text": "国内生产总值增长6%左右"}],
+        "retrieved": [],
+    }
+    m = score(zip(GOLD[:1] * 2, [refused, cited]))
+    assert m["citation_precision"] == pytest.approx(0.5) and m["false_abstention"] == pytest.approx(0.5)

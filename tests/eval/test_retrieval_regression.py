@@ -12,8 +12,12 @@ from tests.eval.conftest import GOLD
 pytestmark = pytest.mark.model
 
 
-@pytest.mark.parametrize("gold_file, recall_at_5, recall_at_1", [("seed_dev.jsonl", 0.95, 0.65), ("corpus_dev.jsonl", 0.95, 0.65)])
-def test_dev_set_recall(corpus_searcher: HybridSearcher, gold_file: str, recall_at_5: float, recall_at_1: float) -> None:
+@pytest.mark.parametrize(
+    "gold_file, recall_at_5, recall_at_1", [("seed_dev.jsonl", 0.95, 0.65), ("corpus_dev.jsonl", 0.95, 0.65)]
+)
+def test_dev_set_recall(
+    corpus_searcher: HybridSearcher, gold_file: str, recall_at_5: float, recall_at_1: float
+) -> None:
     gold = load_gold(Path(GOLD / gold_file))
     hybrid, dense = retrieval_answer(corpus_searcher), retrieval_answer(corpus_searcher, "dense")
     ours = score([(g, hybrid(g["id"], g["question"])) for g in gold], answered=False)

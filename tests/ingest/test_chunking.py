@@ -1,11 +1,13 @@
+import itertools
 from pathlib import Path
 
 import pytest
 
-from ingest.chunking import chunk_text, heading_of, sentence_spans
+from ingest.chunking import chunk_text
 from ingest.cleaning import clean_body, split_front_matter
 from ingest.loaders import read_raw_text
 from tests.conftest import SEED
+from zhtext.sentences import heading_of, sentence_spans
 
 
 def _text(path: Path) -> str:
@@ -18,7 +20,7 @@ def test_offsets_are_exact_and_sizes_bounded(corpus_dir: Path, name: str) -> Non
     chunks = chunk_text(text, 300, 60)
     assert len(chunks) > 20
     for c in chunks:
-        assert text[c.start:c.end] == c.text
+        assert text[c.start : c.end] == c.text
         assert len(c.text) <= 300
     covered = set()
     for c in chunks:
@@ -64,6 +66,6 @@ def test_overlap_repeats_whole_sentences() -> None:
     text = "".join(f"第{i}句话说的是一件相当具体的事情。" for i in range(40))
     chunks = chunk_text(text, 100, 40)
     assert len(chunks) > 3
-    for a, b in zip(chunks, chunks[1:]):
+    for a, b in itertools.pairwise(chunks):
         assert b.start < a.end  # overlapping
         assert text[b.start - 1] == "。"  # starts on a sentence boundary

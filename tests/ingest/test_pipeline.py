@@ -9,7 +9,10 @@ from ingest.index import SpeechIndex
 from ingest.pipeline import ingest
 from tests.conftest import SEED
 
-SPEECH = "---\ntitle: 测试讲话\nspeaker: 张三\ndate: 2024-05-01\n---\n\n一、总体要求\n\n今年国内生产总值增长5%左右。城镇新增就业1200万人以上。\n"
+SPEECH = (
+    "---\ntitle: 测试讲话\nspeaker: 张三\ndate: 2024-05-01\n---\n\n一、总体要求\n\n"
+    "今年国内生产总值增长5%左右。城镇新增就业1200万人以上。\n"
+)
 
 
 def _write(folder: Path, name: str, content: str | bytes) -> Path:
@@ -18,7 +21,9 @@ def _write(folder: Path, name: str, content: str | bytes) -> Path:
     return path
 
 
-def test_bad_files_are_reported_by_name_and_the_rest_ingest(tmp_path: Path, settings: Settings, fake_index: SpeechIndex) -> None:
+def test_bad_files_are_reported_by_name_and_the_rest_ingest(
+    tmp_path: Path, settings: Settings, fake_index: SpeechIndex
+) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     _write(folder, "good.txt", SPEECH)
@@ -55,9 +60,13 @@ def test_encodings_and_formats(tmp_path: Path, settings: Settings, fake_index: S
     body = "在全省工作会议上的讲话\n\n一、总体要求\n\n今年国内生产总值增长5%左右。"
     _write(folder, "gbk.txt", body.encode("gb18030"))
     _write(folder, "utf16.md", body.encode("utf-16"))
-    _write(folder, "page.html", f"<html><head><title>网页标题</title></head><body><article><h1>网页标题</h1>"
-           f"<p>今年国内生产总值增长5%左右。城镇新增就业1200万人以上，调查失业率5.5%左右。</p>"
-           f"<p>居民消费价格涨幅2%左右。粮食产量1.3万亿斤以上。</p></article></body></html>")
+    _write(
+        folder,
+        "page.html",
+        "<html><head><title>网页标题</title></head><body><article><h1>网页标题</h1>"
+        "<p>今年国内生产总值增长5%左右。城镇新增就业1200万人以上，调查失业率5.5%左右。</p>"
+        "<p>居民消费价格涨幅2%左右。粮食产量1.3万亿斤以上。</p></article></body></html>",
+    )
     document = docx.Document()
     for para in body.split("\n\n"):
         document.add_paragraph(para)
@@ -77,7 +86,9 @@ def test_encodings_and_formats(tmp_path: Path, settings: Settings, fake_index: S
     assert "城镇新增就业1200万人以上" in texts["page.html"]
 
 
-def test_reingest_is_idempotent_and_changes_replace_chunks(tmp_path: Path, settings: Settings, fake_index: SpeechIndex) -> None:
+def test_reingest_is_idempotent_and_changes_replace_chunks(
+    tmp_path: Path, settings: Settings, fake_index: SpeechIndex
+) -> None:
     path = _write(tmp_path, "speech.txt", SPEECH)
     first = ingest([path], settings, fake_index)
     assert first.added == ["speech.txt"] and first.chunks > 0
@@ -102,8 +113,9 @@ def test_remove_drops_vectors_keywords_and_text(tmp_path: Path, settings: Settin
     assert fake_index.keyword().search("国内生产总值", 5) == []
 
 
-def test_interrupted_ingest_leaves_no_half_document(tmp_path: Path, settings: Settings, fake_index: SpeechIndex,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interrupted_ingest_leaves_no_half_document(
+    tmp_path: Path, settings: Settings, fake_index: SpeechIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = _write(tmp_path, "speech.txt", SPEECH)
 
     def crash(*args, **kwargs):

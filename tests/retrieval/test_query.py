@@ -31,7 +31,9 @@ def test_congress_ordinals() -> None:
     assert understand("十九大报告提出的三大攻坚战是什么？", DOCS).doc_ids == {"cong-19"}
     assert understand("二十大报告概括的中国特色有哪些？", DOCS).doc_ids == {"cong-20"}
     assert understand("党的第十九次全国代表大会提出了什么？", DOCS).doc_ids == {"cong-19"}
-    assert understand("要办好十大民生实事", DOCS).doc_ids is None
+    for phrase in ("2024年要开展的碳达峰十大行动包括哪些？", "要办好十大民生实事"):  # not the 10th congress
+        intent = understand(phrase, DOCS)
+        assert intent.doc_ids is None and intent.references == [] and intent.missing == []
 
 
 def test_speech_named_by_its_occasion() -> None:

@@ -1,10 +1,20 @@
 from pathlib import Path
 
-from retrieval.keyword import KeywordIndex, bigram_tokens, jieba_tokens
+from ingest.keyword import KeywordIndex, bigram_tokens, jieba_tokens
 
 
 def test_bigram_tokens_cover_han_runs_numbers_and_latin() -> None:
-    assert bigram_tokens("国内生产总值增长6.5%，GDP") == ["国内", "内生", "生产", "产总", "总值", "值增", "增长", "6.5%", "gdp"]
+    assert bigram_tokens("国内生产总值增长6.5%，GDP") == [
+        "国内",
+        "内生",
+        "生产",
+        "产总",
+        "总值",
+        "值增",
+        "增长",
+        "6.5%",
+        "gdp",
+    ]
     assert bigram_tokens("党") == ["党"]
 
 

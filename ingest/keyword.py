@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 import shutil
-import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal
 
-import logging
-
 import bm25s
 import numpy as np
 
-_HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
+from zhtext.normalize import HAN_RUN, nfkc
+
 _ALNUM_RUN = re.compile(r"[0-9a-z][0-9a-z.%]*")
 
 TokenizerName = Literal["bigram", "jieba"]
@@ -24,10 +23,10 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index buil
 
 def bigram_tokens(text: str) -> list[str]:
     """Overlapping Han character bigrams (a lone character stays a unigram) plus whole numbers and Latin words."""
-    text = unicodedata.normalize("NFKC", text).lower()
+    text = nfkc(text).lower()
     tokens: list[str] = []
-    for run in _HAN_RUN.findall(text):
-        tokens.extend([run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)])
+    for run in HAN_RUN.findall(text):
+        tokens.extend([run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)])
     tokens.extend(m.rstrip(".") for m in _ALNUM_RUN.findall(text))
     return tokens
 
@@ -37,8 +36,8 @@ def jieba_tokens(text: str) -> list[str]:
     import jieba
 
     jieba.setLogLevel(60)
-    text = unicodedata.normalize("NFKC", text).lower()
-    return [w for w in jieba.lcut_for_search(text) if _HAN_RUN.search(w) or _ALNUM_RUN.fullmatch(w)]
+    text = nfkc(text).lower()
+    return [w for w in jieba.lcut_for_search(text) if HAN_RUN.search(w) or _ALNUM_RUN.fullmatch(w)]
 
 
 TOKENIZERS: dict[str, Callable[[str], list[str]]] = {"bigram": bigram_tokens, "jieba": jieba_tokens}

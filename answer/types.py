@@ -1,0 +1,154 @@
+"""The answer stage's contracts: what the model was given (parts), what the user is shown (an answer with its
+citations), what streams in between (events), and what verification needs to know about a question (context)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+
+from retrieval.types import Passage
+
+
+@dataclass
+class Part:
+    """The model's draft from some of the retrieved passages: all of the prompt for an ordinary question, one
+    document's for a question that names several (a 1.5B model given two reports answers from one of them)."""
+
+    label: str  # "" or the document the part is about, shown above its sentences
+    passages: list[int]  # indices into the retrieved passages
+    draft: str = ""
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A cited passage: `marker` is the n of [n]; the quote is document text[quote_start:quote_end]."""
+
+    marker: int
+    doc: str
+    title: str
+    date: str
+    section: str
+    start: int  # the passage's offsets in the document
+    end: int
+    text: str
+    quote: str
+    quote_start: int  # the quote's offsets in the document
+    quote_end: int
+    speaker: str = ""
+
+    @classmethod
+    def of(cls, marker: int, p: Passage, quote_start: int, quote_end: int) -> Citation:
+        """Citation of passage p with the quote at passage offsets quote_start:quote_end."""
+        return cls(
+            marker,
+            p.doc,
+            p.title,
+            p.date,
+            p.section,
+            p.start,
+            p.end,
+            p.text,
+            p.text[quote_start:quote_end],
+            p.start + quote_start,
+            p.start + quote_end,
+            p.speaker,
+        )
+
+
+@dataclass
+class AnswerContext:
+    """What verifying the drafts of one question needs: built the same way by the chain and by eval/reverify."""
+
+    question: str  # as the user asked it
+    standalone_question: str  # after rewriting a follow-up
+    search_query: str  # what is asked, without the names of the documents it names
+    retrieved: list[Passage]
+    parts: list[Part]
+    named_documents: list[str] = field(default_factory=list)
+    missing_documents: list[str] = field(default_factory=list)
+    id: str = ""
+
+
+@dataclass
+class Answer:
+    """A finished answer; `public()` is the JSON shape of `speechqa ask --json` and of evaluation runs."""
+
+    context: AnswerContext
+    answer: str
+    abstained: bool
+    citations: list[Citation]
+    timings: dict[str, float]
+    reason: str = ""  # why it abstained, in words a user reads
+
+    @property
+    def question(self) -> str:
+        return self.context.question
+
+    @property
+    def retrieved(self) -> list[Passage]:
+        return self.context.retrieved
+
+    @property
+    def parts(self) -> list[Part]:
+        return self.context.parts
+
+    @property
+    def draft(self) -> str:
+        """What the model wrote, as it streamed."""
+        return combined_draft(self.context.parts)
+
+    def public(self) -> dict:
+        c = self.context
+        return {
+            "id": c.id,
+            "question": c.question,
+            "answer": self.answer,
+            "abstained": self.abstained,
+            "citations": [asdict(x) for x in self.citations],
+            "retrieved": [p.public() for p in c.retrieved],
+            "timings": {k: round(v, 1) for k, v in self.timings.items()},
+            "reason": self.reason,
+            "standalone_question": c.standalone_question,
+            "draft": self.draft,
+            "parts": [asdict(p) for p in c.parts],
+            "search_query": c.search_query,
+            "missing_documents": c.missing_documents,
+            "named_documents": c.named_documents,
+        }
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One earlier turn of a conversation, as a follow-up needs it."""
+
+    question: str  # as asked
+    answer: str  # as shown
+    standalone_question: str = ""  # what was actually searched for
+    named_documents: tuple[str, ...] = ()  # the documents the turn was about
+
+    @classmethod
+    def of(cls, answer: Answer) -> Turn:
+        c = answer.context
+        return cls(c.question, answer.answer, c.standalone_question, tuple(c.named_documents))
+
+
+@dataclass(frozen=True)
+class DraftEvent:
+    """The model's text so far (all parts), while it writes."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class FinalEvent:
+    """The verified answer; always the last event."""
+
+    answer: Answer
+
+
+Event = DraftEvent | FinalEvent
+
+
+def combined_draft(parts: Sequence[Part]) -> str:
+    """The model's text as the user watches it stream: each document's part under its label."""
+    return "\n\n".join(f"{p.label}：\n{p.draft}" if p.label else p.draft for p in parts if p.draft)

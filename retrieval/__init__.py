@@ -1,0 +1,1 @@
+"""Finding passages: query understanding (which documents a question names) and hybrid search."""

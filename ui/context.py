@@ -1,0 +1,64 @@
+"""What every panel is built from: the services (index, searcher, chain) and the shared document view."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+
+from answer.chain import AnswerChain
+from config import Settings
+from ingest.index import SpeechIndex
+from retrieval.hybrid import HybridSearcher
+from ui.render import document_html
+
+log = logging.getLogger("speechqa.app")
+
+
+@dataclass
+class Services:
+    """Everything the app serves from, created once per process."""
+
+    settings: Settings
+    index: SpeechIndex
+    searcher: HybridSearcher
+    chain: AnswerChain
+
+    @classmethod
+    def create(cls, settings: Settings) -> Services:
+        searcher = HybridSearcher.open(settings)
+        return cls(settings, searcher.index, searcher, AnswerChain(searcher, settings))
+
+    def warm_up(self) -> threading.Thread:
+        """Load the embedder and the LLM in the background, so the first question does not pay for loading."""
+
+        def load() -> None:
+            try:
+                self.searcher.embeddings.embed_query("预热")
+                self.chain.llm  # noqa: B018 - constructing the chat model loads the weights
+                self.chain.focus.coverage("预热", [])
+                log.info("models loaded")
+            except Exception:  # a missing model shows up again, with its message, on the first question
+                log.exception("warm-up failed")
+
+        thread = threading.Thread(target=load, name="speechqa-warm-up", daemon=True)
+        thread.start()
+        return thread
+
+    def changed(self) -> None:
+        """After an ingest or a removal: corpus statistics are recomputed on next use."""
+        self.index.keyword()
+        self.chain.focus.refresh()
+
+
+@dataclass
+class AppContext:
+    """Handed to each panel's build(): the services and the views panels share."""
+
+    services: Services
+    listeners: list = field(default_factory=list)  # callables run after the library changes (refresh dropdowns)
+
+    def document_html(self, doc_id: str, start: int | None = None, end: int | None = None) -> str:
+        """The document as HTML, the span start:end highlighted (offsets into the stored text)."""
+        quote = (start, end) if start is not None and end is not None else None
+        return document_html(self.services.index.store, doc_id, quote)[1]

@@ -1,0 +1,59 @@
+"""Question frames: the words that say how a question asks, which document it means and what kind of answer it
+wants, as opposed to what it is about.
+
+Each group is named for its job; the focus check removes all of them, query understanding some, and the answer
+chain reads the kind of answer wanted (a list, a target, a comparison).
+"""
+
+from __future__ import annotations
+
+import re
+
+from zhtext.numerals import DIGITS
+from zhtext.places import PROVINCES
+from zhtext.years import YEAR_DIGITS
+
+# How a question asks (是多少, 哪几项): never what it is about.
+ASKING = r"是多少|多少|是什么|什么|哪些|哪几|哪[一二三四五六七八九十个些项种]|如何|怎样|是否|有何|具体|分别|各是"
+# Verbs of reporting (报告提出的, 讲话指出): they say where, not what.
+REPORTING = r"提出的?|提到的?|指出|强调|概括的?|明确|要求"
+# Words that name a document or its speaker, not its content.
+DOCUMENT = r"国务院|政府工作报告|报告|讲话|习近平|总书记|同志|会议上|座谈会上|大会上"
+# A numbered name (十九大, 三大攻坚战): the ordinal or count, cut off so the rest (攻坚战) remains.
+NUMBERED = rf"第?[{DIGITS}十]+大"
+# How many are asked for (哪三项, 几个).
+COUNT = r"[一二三四五六七八九十两几]+[项点条种类]|[几多]个"
+# A bare count (三个) is not what a question is about.
+BARE_COUNT = re.compile(r"[一二三四五六七八九十两几]+个?")
+# Comparison frames.
+COMPARE = r"相差|差距|之差|不同|区别|一致|变化|调整"
+# The scope every report shares (全国, 全省) and the words of every target sentence.
+SCOPE = r"我国|全国|全省|全市"
+TARGET_FRAME = r"包括|内容|方面|主要|预期|目标|今年|上年|去年|全年|达到|增长|安排|拟|做到"
+
+# Everything a question says besides its subject: removed before the focus words are cut out.
+NOT_FOCUS = re.compile(
+    "|".join(
+        [rf"{YEAR_DIGITS}年", NUMBERED, DOCUMENT, REPORTING, ASKING, TARGET_FRAME, COUNT, COMPARE, SCOPE, *PROVINCES]
+    )
+)
+# Left after removing the asking and particles, a question with fewer than four Han characters names only documents.
+ASKING_AND_PARTICLES = re.compile("|".join([rf"{YEAR_DIGITS}年", REPORTING, ASKING, r"的|了|在|上|中"]))
+# Words of speech titles that every speech shares (在…会议上的讲话): matching a title ignores them.
+TITLE_NOISE = re.compile(r"在|上的讲话|的讲话|讲话|关于|的说明|会议|全国|中国共产党|同志|重要|习近平|——")
+# Filler an answer adds when it restates the question ("主要包括以下几个方面").
+FILLER = re.compile(r"[\W_]|以下|如下|主要|包括|分别|具体|的|了|是|有|为|等")
+
+# A question whose answer is a list or several facts (they often run past one chunk).
+ASKS_FOR_ITEMS = re.compile(r"哪[几一二三四五六七八九十两]|哪些|分别|包括|具体指|内涵|内容|有何不同|是否一致")
+# A question comparing documents; one document alone cannot say whether it agrees with another.
+ASKS_COMPARISON = re.compile(
+    r"(?:是否|有没有)(?:一致|相同|不同|变化)|有(?:什么|何)(?:不同|区别|差别|变化)|(?:区别|差别|不同)(?:是什么|在哪里?)"
+)
+# A question asking for a target (not a result): 预期目标, 计划, 拟安排.
+ASKS_TARGET = re.compile(r"目标|预期|计划|拟|安排")
+# A sentence stating a target: 预期目标, 左右, 控制在, 力争; 要/将 only as the modal verb, not inside 主要/重要/需要/
+# 只要/要求 (主要指标 describes, it does not set a target).
+STATES_TARGET = re.compile(
+    r"目标|预期|计划|拟|安排|力争|争取|左右|以上|以内|控制在|确保|不低于|不超过|(?<![主重需只纲概摘])要(?![求素点])|将"
+)

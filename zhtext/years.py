@@ -1,0 +1,28 @@
+"""Years as the corpus writes them: 2019年, 二〇一九年, 二0二0年 (congress reports), 一九九三年."""
+
+from __future__ import annotations
+
+import re
+
+from zhtext.numerals import digits
+
+YEAR_DIGITS = r"(?:19|20)\d{2}"  # the corpus runs 1959–2026; other four-digit numbers (2050万) are not years
+YEAR = re.compile(rf"({YEAR_DIGITS})年")
+# Digit-by-digit years; 〇 is also typed as 零, ○ (white circle), O or an ASCII 0 in the sources.
+_SPELLED_YEAR = re.compile(r"([〇零○O一二三四五六七八九0-9]{4})年")
+
+
+def arabic_years(text: str) -> str:
+    """二〇二〇年 / 二0二0年 / 一九九二年 → 2020年 / 1992年; the rest of the text unchanged."""
+    return _SPELLED_YEAR.sub(lambda m: digits(m.group(1)) + "年", text)
+
+
+def years_in(text: str) -> set[int]:
+    """Every year the text names, in either script."""
+    return {int(y) for y in YEAR.findall(arabic_years(text))}
+
+
+def first_year(text: str) -> int:
+    """The first year named (0 when none): a title's year."""
+    match = YEAR.search(arabic_years(text))
+    return int(match.group(1)) if match else 0
