@@ -94,6 +94,7 @@ def remove(names: Annotated[list[str], typer.Argument(help="document file names,
     index = _open_index()
     missing = [n for n in names if not index.remove_document(n)]
     index.keyword()
+    index.targets()
     for name in missing:
         console.print(f"[yellow]not in the index:[/yellow] {name}")
     if missing:
@@ -153,7 +154,7 @@ def ask(
 ) -> None:
     """Answer a question from the speeches, citing the passages used; says so when the corpus does not answer."""
     from answer.chain import AnswerChain
-    from answer.types import DraftEvent
+    from answer.types import DraftEvent, StageEvent
 
     chain = AnswerChain(_searcher(), get_settings())
     if as_json:
@@ -162,6 +163,8 @@ def ask(
     out = Console()
     shown = 0
     for event in chain.stream(question):
+        if isinstance(event, StageEvent):
+            continue
         if isinstance(event, DraftEvent):
             console.print(event.text[shown:], end="", style="dim")
             shown = len(event.text)
@@ -205,6 +208,13 @@ def evaluate(
         metrics = runner.run(questions, out, runner.conversation_answer(chain), True, "answers")
     runner.write_report(out, questions, metrics, baseline, f"Evaluation on {gold.name}")
     print(json.dumps({k: v for k, v in metrics.items() if k != "by_type"}, indent=1))
+
+
+from targets.cli import targets_command  # noqa: E402 - registered here, written beside its table
+
+app.command(name="targets", help="The main targets and results of the government work reports, year by year.")(
+    targets_command
+)
 
 
 def main() -> None:

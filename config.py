@@ -53,6 +53,10 @@ class Settings(BaseSettings):
 
     # Answering
     answer_passages: int = 4  # passages put in the prompt: each costs prompt time before the first token
+    # "draft": the model writes an answer that code attributes to passages; "point": it names numbered sentences
+    # (constrained to JSON) and the shown text is the sources' by construction. Measured: eval/README.md.
+    answer_mode: Literal["draft", "point"] = "draft"
+    complete_lists: bool = True  # in point mode, an enumeration a chosen sentence starts is shown whole
     best_passage_last: bool = True  # measured: a small model reads the passage next to the question best
     min_relative_score: float = 0.6  # drop prompt passages scoring below this share of the best passage's score
     min_focus_coverage: float = 0.5  # abstain when cited passages miss most of what the question is about

@@ -6,6 +6,7 @@ contains, each with its [n], and a fixed polite refusal when the evidence does n
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -16,13 +17,28 @@ from langchain_core.output_parsers import StrOutputParser
 
 from answer.answerability import FocusChecker, numbers_anchored, years_consistent
 from answer.attribution import AttributedClause, attribute, consolidate
+from answer.conversation import Resolved, resolve
+from answer.pointing import CHOICE_SCHEMA, chosen_numbers, format_numbered, pointed_clauses
 from answer.render import render
-from answer.types import Answer, AnswerContext, DraftEvent, Event, FinalEvent, Part, Turn, combined_draft
+from answer.types import (
+    Answer,
+    AnswerContext,
+    Citation,
+    DraftEvent,
+    Event,
+    FinalEvent,
+    Part,
+    StageEvent,
+    Turn,
+    combined_draft,
+)
 from config import Settings
+from models.llm import constrained
 from prompts import load_prompt
 from retrieval.hybrid import MAX_COMPARED, HybridSearcher, SearchResult
-from retrieval.query import QueryIntent
+from retrieval.query import QueryIntent, understand
 from retrieval.types import Passage, SearchFilters
+from targets.answer import table_answer
 from zhtext.frames import ASKS_COMPARISON
 from zhtext.normalize import Normalized
 
@@ -44,13 +60,16 @@ def format_passages(passages: Sequence[Passage], best_last: bool) -> str:
 
 
 def context_of(
-    question: str, standalone: str, intent: QueryIntent, retrieved: list[Passage], parts: list[Part], qid: str = ""
+    question: str, resolved: Resolved, intent: QueryIntent, retrieved: list[Passage], parts: list[Part], qid: str = ""
 ) -> AnswerContext:
     """The verification context of a question: the one constructor the chain and eval/reverify share."""
+    follow_up = resolved.search != question
     return AnswerContext(
         question=question,
-        standalone_question=standalone,
-        search_query=intent.content or standalone,
+        standalone_question=resolved.question,
+        search_query=intent.content or resolved.search,
+        about=resolved.about if follow_up else "",
+        search_text=resolved.search,
         retrieved=retrieved,
         parts=parts,
         named_documents=sorted(intent.doc_ids or ()),
@@ -78,19 +97,11 @@ class AnswerChain:
                 self._llm = get_chat_model(self.settings)
             return self._llm
 
-    def standalone(self, question: str, history: Sequence[Turn]) -> str:
-        """Rewrite a follow-up into a standalone question (only when there is a conversation)."""
-        if not history:
-            return question
-        turns = "\n".join(f"用户：{t.question}\n助手：{t.answer}" for t in history[-3:])
-        chain = load_prompt("condense").template() | self.llm | StrOutputParser()
-        rewritten = chain.invoke({"history": turns, "question": question}).strip().splitlines()
-        return rewritten[0].strip() if rewritten and rewritten[0].strip() else question
-
     def stream(
         self, question: str, history: Sequence[Turn] = (), filters: SearchFilters = SearchFilters(), qid: str = ""
     ) -> Iterator[Event]:
-        """DraftEvents while the model writes, then one FinalEvent with the verified answer."""
+        """StageEvents as the answer moves on, DraftEvents while the model writes (draft mode), then one
+        FinalEvent with the verified answer."""
         started = time.perf_counter()
         question = (question or "").strip()
         if not question or len(question) > MAX_QUESTION_CHARS:
@@ -98,9 +109,17 @@ class AnswerChain:
             empty = AnswerContext(question[:MAX_QUESTION_CHARS], "", "", [], [], id=qid)
             yield FinalEvent(Answer(empty, message, True, [], {"total_ms": 0.0}, reason))
             return
-        standalone = self.standalone(question, history)
-        result = self.searcher.search(standalone, max(RETRIEVED_SHOWN, self.settings.answer_passages), filters)
-        context = context_of(question, standalone, result.intent, result.passages, self.parts(result), qid)
+        yield StageEvent("检索")
+        from_table = self._from_targets(question, qid, started)
+        if from_table is not None:
+            yield FinalEvent(from_table)
+            return
+        names = bool(understand(question, self.searcher.documents()).references)
+        resolved = resolve(question, history, names)
+        if resolved.documents and not filters.docs:
+            filters = dataclasses.replace(filters, docs=resolved.documents)
+        result = self.searcher.search(resolved.search, max(RETRIEVED_SHOWN, self.settings.answer_passages), filters)
+        context = context_of(question, resolved, result.intent, result.passages, self.parts(result), qid)
         timings = {"retrieve_ms": result.timings["retrieve_ms"]}
         if result.intent.missing and result.intent.doc_ids is None:
             reason = f"语料库中没有{'、'.join(result.intent.missing)}"
@@ -110,33 +129,45 @@ class AnswerChain:
             yield FinalEvent(self._refusal(context, timings, started, "没有检索到相关段落"))
             return
         generate_started = time.perf_counter()
+        yield StageEvent("生成")
         yield from self._draft(context, timings, started)
         timings["generate_ms"] = (time.perf_counter() - generate_started) * 1000
+        yield StageEvent("核实")
         yield FinalEvent(self.verify(context, timings, started))
 
+    def _from_targets(self, question: str, qid: str, started: float) -> Answer | None:
+        """A question about one indicator over several years ("2019到2024年GDP增长目标分别是多少") is answered from
+        the main-targets table, each year cited to its sentence, instead of by the model."""
+        table = table_answer(question, self.searcher.index.targets())
+        if table is None:
+            return None
+        context = AnswerContext(question, question, question, [], [], id=qid)
+        citations = [
+            Citation(c.n, c.doc, c.title, c.date, "", c.start, c.end, c.quote, c.quote, c.start, c.end)
+            for c in table.citations
+        ]
+        return Answer(context, table.text, False, citations, {"total_ms": (time.perf_counter() - started) * 1000})
+
     def _draft(self, context: AnswerContext, timings: dict[str, float], started: float) -> Iterator[DraftEvent]:
-        """Let the model write each part's draft from that part's passages."""
-        prompt = load_prompt("answer")
-        chain = prompt.template() | self.llm | StrOutputParser()
+        """Let the model write each part's draft (or, in point mode, name its sentences) from the part's passages."""
+        pointing = self.settings.answer_mode == "point"
+        prompt = load_prompt("point" if pointing else "answer")
+        model = constrained(self.llm, CHOICE_SCHEMA, self.settings) if pointing else self.llm
+        chain = prompt.template() | model | StrOutputParser()
+        show = format_numbered if pointing else format_passages
         for part in context.parts:
+            part.mode = self.settings.answer_mode
             passages = [context.retrieved[i] for i in part.passages]
             scope = "\n" + prompt.extra["scope"].format(label=part.label) if part.label else ""
-            asked = (
-                ASKS_COMPARISON.sub("是怎样表述的", context.standalone_question)
-                if part.label
-                else context.standalone_question
-            )
-            for piece in chain.stream(
-                {
-                    "passages": format_passages(passages, self.settings.best_passage_last),
-                    "question": asked,
-                    "scope": scope,
-                }
-            ):
+            asked = context.standalone_question
+            asked = ASKS_COMPARISON.sub("是怎样表述的", asked) if part.label else asked
+            inputs = {"passages": show(passages, self.settings.best_passage_last), "question": asked, "scope": scope}
+            for piece in chain.stream(inputs):
                 if "first_token_ms" not in timings and piece:
                     timings["first_token_ms"] = (time.perf_counter() - started) * 1000
                 part.draft += piece
-                yield DraftEvent(combined_draft(context.parts))
+                if not pointing:  # a list of sentence numbers means nothing to a reader
+                    yield DraftEvent(combined_draft(context.parts))
 
     def parts(self, result: SearchResult) -> list[Part]:
         """Which retrieved passages go to the model: the best few, or the best of each document the question names.
@@ -173,22 +204,13 @@ class AnswerChain:
 
     def verified_clauses(self, context: AnswerContext) -> list[AttributedClause]:
         """Each part's clauses that a passage verifiably holds, cited to the retrieved passages' indices."""
-        about = context.search_query or context.standalone_question
+        about = context.about or context.search_query or context.standalone_question
         kept: list[AttributedClause] = []
         for part in context.parts:
-            if _declined(part.draft):
+            if _declined(part):
                 continue
             passages = [context.retrieved[i] for i in part.passages]
-            found = [
-                c
-                for c in attribute(
-                    part.draft,
-                    context.standalone_question,
-                    passages,
-                    lambda facts, p: numbers_anchored(about, facts, p),
-                )
-                if c.passages
-            ]
+            found = self._supported(part, passages, context.standalone_question, about)
             if all(c.lead_in for c in found):  # nothing, or only the introduction of a list, survived
                 continue
             if part.label:
@@ -199,12 +221,19 @@ class AnswerChain:
             ]
         return kept
 
+    def _supported(self, part: Part, passages: list[Passage], question: str, about: str) -> list[AttributedClause]:
+        """The clauses of one part that its passages hold: named sentences as they are, drafts attributed."""
+        if part.mode == "point":
+            return pointed_clauses(part.draft, passages, self.settings.complete_lists)
+        anchored = lambda facts, p: numbers_anchored(about, facts, p)  # noqa: E731
+        return [c for c in attribute(part.draft, question, passages, anchored) if c.passages]
+
     def verify(self, context: AnswerContext, timings: dict[str, float], started: float) -> Answer:
         """Keep what the passages verifiably say; abstain when that does not answer the question."""
-        about = context.search_query or context.standalone_question
+        about = context.about or context.search_query or context.standalone_question
         kept = self.verified_clauses(context)
         if not kept:
-            declined = all(_declined(p.draft) for p in context.parts)
+            declined = all(_declined(p) for p in context.parts)
             reason = "模型判断资料不足以回答" if declined else "回答中没有能在资料中核实的内容"
             return self._refusal(context, timings, started, reason)
         cited = [context.retrieved[s.passage] for c in kept for s in c.passages]
@@ -225,6 +254,8 @@ class AnswerChain:
         return Answer(context, REFUSAL, True, [], timings, reason)
 
 
-def _declined(draft: str) -> bool:
-    """The model said the passages do not answer (or wrote nothing)."""
-    return not draft.strip() or _NO_ANSWER in Normalized.of(draft).text[:12]
+def _declined(part: Part) -> bool:
+    """The model said the passages do not answer (wrote 无法回答, named no sentence, or wrote nothing)."""
+    if part.mode == "point":
+        return not chosen_numbers(part.draft)
+    return not part.draft.strip() or _NO_ANSWER in Normalized.of(part.draft).text[:12]

@@ -17,6 +17,7 @@ class Part:
     label: str  # "" or the document the part is about, shown above its sentences
     passages: list[int]  # indices into the retrieved passages
     draft: str = ""
+    mode: str = "draft"  # "draft": the model wrote Chinese; "point": it named numbered sentences (JSON)
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,8 @@ class AnswerContext:
     named_documents: list[str] = field(default_factory=list)
     missing_documents: list[str] = field(default_factory=list)
     id: str = ""
+    about: str = ""  # what the cited text must address; "" = search_query (a follow-up: its own words)
+    search_text: str = ""  # the text handed to the search (a follow-up: joined to the previous question)
 
 
 @dataclass
@@ -112,6 +115,8 @@ class Answer:
             "draft": self.draft,
             "parts": [asdict(p) for p in c.parts],
             "search_query": c.search_query,
+            "search_text": c.search_text,
+            "about": c.about,
             "missing_documents": c.missing_documents,
             "named_documents": c.named_documents,
         }
@@ -124,12 +129,21 @@ class Turn:
     question: str  # as asked
     answer: str  # as shown
     standalone_question: str = ""  # what was actually searched for
-    named_documents: tuple[str, ...] = ()  # the documents the turn was about
+    named_documents: tuple[str, ...] = ()  # the documents the question named
+    cited_documents: tuple[str, ...] = ()  # the documents the answer cited
 
     @classmethod
     def of(cls, answer: Answer) -> Turn:
         c = answer.context
-        return cls(c.question, answer.answer, c.standalone_question, tuple(c.named_documents))
+        cited = tuple(dict.fromkeys(x.doc for x in answer.citations))
+        return cls(c.question, answer.answer, c.search_text or c.standalone_question, tuple(c.named_documents), cited)
+
+
+@dataclass(frozen=True)
+class StageEvent:
+    """Where the answer is: "检索" (searching), "生成" (the model is reading and writing), "核实" (checking)."""
+
+    stage: str
 
 
 @dataclass(frozen=True)
@@ -146,7 +160,7 @@ class FinalEvent:
     answer: Answer
 
 
-Event = DraftEvent | FinalEvent
+Event = StageEvent | DraftEvent | FinalEvent
 
 
 def combined_draft(parts: Sequence[Part]) -> str:

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 from answer.chain import AnswerChain, context_of
+from answer.conversation import Resolved
 from answer.types import Part
 from config import get_settings
 from eval.metrics import score_by_type
@@ -53,9 +54,9 @@ def reverify(chain: AnswerChain, answers: list[dict]) -> list[dict]:
             else [Part("", list(range(old["prompt_passages"])), old["draft"])]
         )  # runs from before parts
         standalone = old.get("standalone_question") or old["question"]
-        context = context_of(
-            old["question"], standalone, understand(standalone, documents), retrieved, parts, old["id"]
-        )
+        resolved = Resolved(standalone, old.get("search_text") or standalone, old.get("about") or standalone)
+        intent = understand(resolved.search, documents)
+        context = context_of(old["question"], resolved, intent, retrieved, parts, old["id"])
         new = chain.verify(context, dict(old["timings"]), 0.0).public()
         out.append(new | {"timings": old["timings"]})
     return out

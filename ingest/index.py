@@ -15,6 +15,8 @@ from ingest.chunking import Chunk
 from ingest.keyword import KeywordIndex, TokenizerName
 from ingest.metadata import DocMeta
 from ingest.store import DocumentStore, chunk_id
+from targets.table import TargetTable
+from targets.table import refresh as refresh_targets
 
 COLLECTION = "speeches"
 
@@ -38,6 +40,8 @@ class SpeechIndex:
     keyword_dir: Path
     bm25_tokenizer: TokenizerName
     _keyword: KeywordIndex | None = None
+    _targets: TargetTable | None = None
+    _targets_stamp: str = ""
 
     @classmethod
     def open(cls, settings: Settings, embeddings: Embeddings) -> SpeechIndex:
@@ -98,6 +102,14 @@ class SpeechIndex:
         if old_ids:
             self.vectors.delete(ids=old_ids)
         return removed
+
+    def targets(self) -> TargetTable:
+        """The main-targets table of the government work reports (derived data), refreshed when anything changed."""
+        stamp = self.store.stamp()
+        if self._targets is None or self._targets_stamp != stamp:
+            self._targets = refresh_targets(self.store, self.keyword_dir.parent)
+            self._targets_stamp = stamp
+        return self._targets
 
     def keyword(self) -> KeywordIndex:
         """The BM25 index for the committed state, rebuilt from the store when anything changed."""

@@ -107,5 +107,6 @@ def ingest(
         if any(Path(d.path).resolve().is_relative_to(f) for f in folders) and not Path(d.path).exists()
     ]
     index.keyword()
+    index.targets()
     report.seconds = time.perf_counter() - started
     return report

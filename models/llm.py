@@ -7,9 +7,18 @@ from functools import lru_cache
 from pathlib import Path
 
 from langchain_core.language_models import BaseChatModel
+from langchain_core.runnables import Runnable
 from pydantic import SecretStr
 
 from config import BUNDLED, Settings
+
+
+def constrained(llm: BaseChatModel, schema: dict, settings: Settings) -> Runnable:
+    """The model bound to produce JSON matching the schema: a grammar in llama.cpp, structured outputs on an
+    OpenAI-compatible server (llama.cpp's server, vLLM and Ollama accept the same request)."""
+    if settings.llm_base_url:
+        return llm.bind(response_format={"type": "json_schema", "json_schema": {"name": "answer", "schema": schema}})
+    return llm.bind(response_format={"type": "json_object", "schema": schema})
 
 
 def get_chat_model(settings: Settings) -> BaseChatModel:

@@ -10,7 +10,7 @@ from typing import Any
 import gradio as gr
 
 from answer.chain import AnswerChain
-from answer.types import Answer, DraftEvent, Turn
+from answer.types import Answer, DraftEvent, StageEvent, Turn
 from ingest.store import DocumentStore
 from retrieval.types import SearchFilters
 from ui.context import AppContext
@@ -24,6 +24,7 @@ EXAMPLES = [
     "基层服务型党组织建设建立了哪五项制度？",
     "2020年政府工作报告拟安排地方政府专项债券多少？",
 ]
+STAGES = {"检索": "正在检索资料……", "生成": "正在阅读资料、组织回答……", "核实": "正在逐句核对原文……"}
 Located = dict[str, tuple[str, int, int]]  # citation label → (document, quote start, quote end)
 
 
@@ -59,7 +60,9 @@ def answer_turn(
     final: Answer | None = None
     try:
         for event in chain.stream(message, history, filters):
-            if isinstance(event, DraftEvent):
+            if isinstance(event, StageEvent):
+                yield ChatView(saying(STAGES.get(event.stage, "……")), history)
+            elif isinstance(event, DraftEvent):
                 yield ChatView(saying(event.text + " …（核实中）"), history)
             else:
                 final = event.answer

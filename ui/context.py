@@ -48,6 +48,7 @@ class Services:
     def changed(self) -> None:
         """After an ingest or a removal: corpus statistics are recomputed on next use."""
         self.index.keyword()
+        self.index.targets()
         self.chain.focus.refresh()
 
 

@@ -57,3 +57,9 @@ ASKS_TARGET = re.compile(r"目标|预期|计划|拟|安排")
 STATES_TARGET = re.compile(
     r"目标|预期|计划|拟|安排|力争|争取|左右|以上|以内|控制在|确保|不低于|不超过|(?<![主重需只纲概摘])要(?![求素点])|将"
 )
+# A question that leans on the conversation: it opens with 那/那么/还有, points back (这份报告, 其中, 上述, 该, 它),
+# asks 呢 about an ellipsis (那近期目标呢？) or counts off the previous answer (第三个方面, 除了…).
+FOLLOW_UP = re.compile(
+    r"^(?:那|那么|还有|另外|此外|再|又|到)|这[份个次一期项些里位条段篇]|那[一个份次些位条]|其中|上述|以上[的这]|前面|刚才|"
+    r"它|他们|该(?:报告|讲话|会议|文件)|同期|当年|上一年|呢[？?]?$|除了|第[一二三四五六七八九十]+[个条项点]"
+)

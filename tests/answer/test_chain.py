@@ -54,16 +54,28 @@ def test_question_naming_two_reports_is_answered_report_by_report(
     searcher = HybridSearcher(
         fake_index, fake_index.vectors.embeddings, settings.model_copy(update={"fusion_dense_weight": 0.0})
     )
-    chain = _chain(searcher, "国内生产总值增长6.5%左右。", "国内生产总值增长6%－6.5%。")  # one draft per report
-    result = chain.answer("2018年和2019年政府工作报告提出的国内生产总值增长预期目标分别是多少？")
+    drafts = ("居民收入增长和经济增长基本同步。", "居民收入增长与经济增长基本同步。")  # one draft per report
+    result = _chain(searcher, *drafts).answer("2018年和2019年政府工作报告对居民收入增长分别是怎样要求的？")
     assert not result.abstained
     assert [p.label for p in result.parts] == [
         "《2018年国务院政府工作报告》（2018-03-05）",
         "《2019年国务院政府工作报告》（2019-03-05）",
     ]
     assert [c.doc for c in result.citations] == [GWR_2018, GWR_2019]
-    assert result.answer.index("2018年") < result.answer.index("6.5%左右[1]") < result.answer.index("2019年")
-    assert "6%－6.5%[2]" in result.answer
+    assert result.answer.index("2018年") < result.answer.index("居民收入增长和经济增长基本同步[1]")
+    assert result.answer.index("2019年") < result.answer.index("居民收入增长与经济增长基本同步[2]")
+
+
+def test_several_years_of_one_indicator_come_from_the_targets_table(
+    settings: Settings, fake_index: SpeechIndex, corpus_dir: Path
+) -> None:
+    ingest([corpus_dir / n for n in (GWR_2018, GWR_2019)], settings, fake_index)
+    chain = _chain(HybridSearcher(fake_index, fake_index.vectors.embeddings, settings))  # no model call allowed
+    result = chain.answer("2018年和2019年的国内生产总值增长预期目标分别是多少？")
+    assert not result.abstained and [c.doc for c in result.citations] == [GWR_2018, GWR_2019]
+    assert "2018年：目标 6.5%左右 [1]" in result.answer and "2019年：目标 6%－6.5% [2]" in result.answer
+    for c in result.citations:
+        assert fake_index.store.document(c.doc).text[c.quote_start : c.quote_end] == c.quote
 
 
 def test_models_own_markers_are_replaced_by_verified_ones(searcher: HybridSearcher) -> None:
@@ -110,12 +122,20 @@ def test_empty_or_huge_questions_get_a_polite_answer(searcher: HybridSearcher, q
     assert result.abstained and result.answer == message and result.citations == []
 
 
-def test_follow_up_is_rewritten_before_retrieval(searcher: HybridSearcher) -> None:
-    chain = _chain(searcher, "2019年政府工作报告提出的国内生产总值增长预期目标是多少？", "国内生产总值增长6%－6.5%。")
-    history = [Turn("2019年政府工作报告讲了哪些目标？", "包括国内生产总值增长目标等。")]
-    result = chain.answer("那GDP增长目标呢？", history=history)
-    assert result.context.standalone_question.startswith("2019年政府工作报告")
-    assert result.citations[0].doc == GWR_2019
+def test_follow_up_is_searched_with_the_previous_question_in_its_documents(searcher: HybridSearcher) -> None:
+    chain = _chain(searcher, "国内生产总值增长6%－6.5%。")  # one model call: the draft (no rewrite call)
+    history = [Turn("2019年政府工作报告讲了哪些目标？", "包括国内生产总值增长目标等。", named_documents=(GWR_2019,))]
+    result = chain.answer("那国内生产总值增长目标呢？", history=history)
+    assert result.context.search_text.startswith("2019年政府工作报告讲了哪些目标？")
+    assert result.context.about == "那国内生产总值增长目标呢？"  # what the cited text must address
+    assert not result.abstained and result.citations[0].doc == GWR_2019
+
+
+def test_a_question_that_stands_alone_is_not_pulled_into_the_previous_topic(searcher: HybridSearcher) -> None:
+    chain = _chain(searcher, "对4万多名县处级以上领导干部进行全覆盖培训。")
+    history = [Turn("2019年政府工作报告讲了哪些目标？", "包括国内生产总值增长目标等。", named_documents=(GWR_2019,))]
+    result = chain.answer("2014年全省对多少名县处级以上领导干部进行了全覆盖培训？", history=history)
+    assert result.context.search_text == result.question and result.citations[0].doc == SEED
 
 
 def test_stream_yields_growing_drafts_then_one_final(searcher: HybridSearcher) -> None:

@@ -1,0 +1,130 @@
+"""The targets table: every report's cells, kept beside the index as derived data (targets.sqlite).
+
+Like the keyword index it is rebuilt from the document store, never edited by hand: `refresh` re-extracts only
+the documents whose content_hash changed and drops the documents that are gone. Rows are keyed by doc_id and
+the content_hash they were extracted from.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import astuple, dataclass, fields
+from pathlib import Path
+
+from ingest.store import DocumentStore, StoredDocument
+from targets.extract import NATIONAL, TargetCell, extract
+
+FILE_NAME = "targets.sqlite"
+EXTRACTOR_VERSION = 1  # bump when extraction changes, so every document is extracted again once
+
+_CELL_COLUMNS = [f.name for f in fields(TargetCell)]
+_SELECT = ", ".join(f'c."{name}"' for name in _CELL_COLUMNS)
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY, content_hash TEXT NOT NULL, version INTEGER NOT NULL, title TEXT, date TEXT
+);
+CREATE TABLE IF NOT EXISTS cells (
+    {", ".join(f'"{c}"' for c in _CELL_COLUMNS)},
+    FOREIGN KEY (doc) REFERENCES documents(doc_id) ON DELETE CASCADE
+);
+CREATE INDEX IF NOT EXISTS cells_by_indicator ON cells(indicator, scope, year);
+"""
+
+
+@dataclass(frozen=True)
+class Source:
+    """The document a cell cites: what a citation shows besides the quote."""
+
+    doc_id: str
+    title: str
+    date: str
+
+
+class TargetTable:
+    """SQLite-backed cells of every government work report in the store."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.executescript(_SCHEMA)
+
+    @classmethod
+    def in_folder(cls, folder: Path) -> TargetTable:
+        return cls(folder / FILE_NAME)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def doc_ids(self) -> set[str]:
+        """Every document the table has looked at, report or not."""
+        return {row[0] for row in self._db.execute("SELECT doc_id FROM documents")}
+
+    def versions(self) -> dict[str, str]:
+        """doc_id → the content_hash its rows were extracted from (by this extractor version)."""
+        rows = self._db.execute("SELECT doc_id, content_hash FROM documents WHERE version=?", (EXTRACTOR_VERSION,))
+        return dict(rows.fetchall())
+
+    def replace(self, doc: StoredDocument, cells: list[TargetCell]) -> None:
+        """Store one document's cells in place of its old ones, atomically."""
+        marks = ",".join("?" * len(_CELL_COLUMNS))
+        with self._transaction() as db:
+            db.execute("DELETE FROM documents WHERE doc_id=?", (doc.doc_id,))
+            db.execute(
+                "INSERT INTO documents VALUES (?,?,?,?,?)",
+                (doc.doc_id, doc.content_hash, EXTRACTOR_VERSION, doc.title, doc.date),
+            )
+            db.executemany(f"INSERT INTO cells VALUES ({marks})", [astuple(c) for c in cells])
+
+    def drop(self, doc_ids: list[str]) -> None:
+        with self._transaction() as db:
+            db.executemany("DELETE FROM documents WHERE doc_id=?", [(d,) for d in doc_ids])
+
+    def cells(self, indicator: str | None = None, scope: str | None = None) -> list[TargetCell]:
+        """Cells by indicator, scope, year and kind (target before result); None means any."""
+        query = f"SELECT {_SELECT} FROM cells c WHERE 1=1"
+        args: list[str] = []
+        if indicator is not None:
+            query, args = query + " AND c.indicator=?", [*args, indicator]
+        if scope is not None:
+            query, args = query + " AND c.scope=?", [*args, scope]
+        rows = self._db.execute(query + " ORDER BY c.indicator, c.scope, c.year, c.kind DESC", args)
+        return [TargetCell(*row) for row in rows]
+
+    def scopes(self) -> list[str]:
+        """national first, then the provinces that have cells."""
+        found = {row[0] for row in self._db.execute("SELECT DISTINCT scope FROM cells")}
+        return ([NATIONAL] if NATIONAL in found else []) + sorted(found - {NATIONAL})
+
+    def source(self, doc_id: str) -> Source:
+        row = self._db.execute("SELECT title, date FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        return Source(doc_id, *(row or (doc_id, "")))
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def refresh(store: DocumentStore, folder: Path) -> TargetTable:
+    """The targets table of the index folder, brought up to date with the store: documents whose content_hash
+    changed are extracted again, removed documents are dropped."""
+    table = TargetTable.in_folder(folder)
+    known = table.versions()
+    documents = store.documents()
+    for doc in documents:
+        if known.get(doc.doc_id) != doc.content_hash:
+            table.replace(doc, extract(doc))
+    gone = sorted(table.doc_ids() - {d.doc_id for d in documents})
+    if gone:
+        table.drop(gone)
+    return table
