@@ -17,10 +17,8 @@ from zhtext.normalize import HAN, HAN_CHAR
 from zhtext.numerals import to_cn
 from zhtext.ordinals import CONGRESS_NAME, congress_ordinals
 from zhtext.places import provinces_in
-from zhtext.years import YEAR, YEAR_DIGITS
+from zhtext.years import YEAR_DIGITS, report_years
 
-# "2019年和2022年政府工作报告": years chained before one report name all name reports.
-_CHAINED_YEARS = re.compile(rf"(?:[和与及、]{YEAR_DIGITS}年)+[^\d]{{0,8}}")
 _GWR = "政府工作报告"
 
 
@@ -32,21 +30,6 @@ class QueryIntent:
     content: str = ""  # the question without its document references: what to search for inside those documents
     references: list[str] = field(default_factory=list)  # the document references recognised, in words
     missing: list[str] = field(default_factory=list)  # references that match no ingested document
-
-
-def _report_years(question: str) -> list[int]:
-    """Years that name a government work report: '2019年政府工作报告', '2019年和2022年政府工作报告',
-    '2026年四川省政府工作报告'."""
-    years: list[int] = []
-    for match in YEAR.finditer(question):
-        rest = question[match.end() :]
-        gwr = rest.find(_GWR)
-        if not 0 <= gwr <= 14:
-            continue
-        between = rest[:gwr]
-        if not YEAR.search(between) or _CHAINED_YEARS.fullmatch(between):
-            years.append(int(match.group(1)))
-    return years
 
 
 def _bigrams(text: str) -> set[str]:
@@ -85,7 +68,7 @@ def understand(question: str, docs: list[StoredDocument]) -> QueryIntent:
     intent = QueryIntent()
     chosen: set[str] = set()
     provinces = provinces_in(question)
-    for year in _report_years(question):
+    for year in report_years(question):
         if provinces:
             for province in provinces:
                 name = f"{year}年{province}政府工作报告"

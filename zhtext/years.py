@@ -26,3 +26,23 @@ def first_year(text: str) -> int:
     """The first year named (0 when none): a title's year."""
     match = YEAR.search(arabic_years(text))
     return int(match.group(1)) if match else 0
+
+
+# "2019年和2022年政府工作报告": years chained before one report name all name reports.
+_CHAINED_YEARS = re.compile(rf"(?:[和与及、]{YEAR_DIGITS}年)+[^\d]{{0,8}}")
+_GWR = "政府工作报告"
+
+
+def report_years(text: str) -> list[int]:
+    """Years that name a government work report: '2019年政府工作报告', '2019年和2022年政府工作报告',
+    '2026年四川省政府工作报告' (not 2018年 in '2019年政府工作报告中，2018年…')."""
+    years: list[int] = []
+    for match in YEAR.finditer(text):
+        rest = text[match.end() :]
+        gwr = rest.find(_GWR)
+        if not 0 <= gwr <= 14:
+            continue
+        between = rest[:gwr]
+        if not YEAR.search(between) or _CHAINED_YEARS.fullmatch(between):
+            years.append(int(match.group(1)))
+    return years
