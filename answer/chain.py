@@ -18,7 +18,7 @@ from langchain_core.output_parsers import StrOutputParser
 from answer.answerability import FocusChecker, numbers_anchored, years_consistent
 from answer.attribution import AttributedClause, attribute, consolidate
 from answer.conversation import Resolved, resolve
-from answer.pointing import CHOICE_SCHEMA, chosen_numbers, format_numbered, pointed_clauses
+from answer.pointing import CHOICE_SCHEMA, POINT_MAX_TOKENS, chosen_numbers, format_numbered, pointed_clauses
 from answer.render import render
 from answer.types import (
     Answer,
@@ -152,7 +152,7 @@ class AnswerChain:
         """Let the model write each part's draft (or, in point mode, name its sentences) from the part's passages."""
         pointing = self.settings.answer_mode == "point"
         prompt = load_prompt("point" if pointing else "answer")
-        model = constrained(self.llm, CHOICE_SCHEMA, self.settings) if pointing else self.llm
+        model = constrained(self.llm, CHOICE_SCHEMA, self.settings, POINT_MAX_TOKENS) if pointing else self.llm
         chain = prompt.template() | model | StrOutputParser()
         show = format_numbered if pointing else format_passages
         for part in context.parts:

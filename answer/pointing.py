@@ -18,13 +18,14 @@ from retrieval.types import Passage
 from zhtext.enumerations import find_enumerations
 from zhtext.sentences import sentence_spans
 
+MAX_CHOSEN = 8  # more than this is the model listing everything, not choosing (it did: [1, 2, …, 18])
+POINT_MAX_TOKENS = 64  # eight numbers in JSON; a bound on generation time whatever the grammar allows
 # What the model may output: {"sentences": [3, 7]}; llama.cpp turns the schema into a grammar.
 CHOICE_SCHEMA = {
     "type": "object",
-    "properties": {"sentences": {"type": "array", "items": {"type": "integer"}}},
+    "properties": {"sentences": {"type": "array", "items": {"type": "integer"}, "maxItems": MAX_CHOSEN}},
     "required": ["sentences"],
 }
-MAX_CHOSEN = 12  # more than this is the model listing everything, not choosing
 
 
 @dataclass(frozen=True)

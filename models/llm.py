@@ -13,12 +13,13 @@ from pydantic import SecretStr
 from config import BUNDLED, Settings
 
 
-def constrained(llm: BaseChatModel, schema: dict, settings: Settings) -> Runnable:
-    """The model bound to produce JSON matching the schema: a grammar in llama.cpp, structured outputs on an
-    OpenAI-compatible server (llama.cpp's server, vLLM and Ollama accept the same request)."""
+def constrained(llm: BaseChatModel, schema: dict, settings: Settings, max_tokens: int) -> Runnable:
+    """The model bound to produce at most max_tokens of JSON matching the schema: a grammar in llama.cpp,
+    structured outputs on an OpenAI-compatible server (llama.cpp's server, vLLM and Ollama accept the request)."""
     if settings.llm_base_url:
-        return llm.bind(response_format={"type": "json_schema", "json_schema": {"name": "answer", "schema": schema}})
-    return llm.bind(response_format={"type": "json_object", "schema": schema})
+        response_format = {"type": "json_schema", "json_schema": {"name": "answer", "schema": schema}}
+        return llm.bind(response_format=response_format, max_completion_tokens=max_tokens)
+    return llm.bind(response_format={"type": "json_object", "schema": schema}, max_tokens=max_tokens)
 
 
 def get_chat_model(settings: Settings) -> BaseChatModel:

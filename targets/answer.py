@@ -17,12 +17,14 @@ from targets.table import TargetTable
 from zhtext.frames import ASKS_TARGET
 from zhtext.numerals import DIGITS, cn_int
 from zhtext.places import provinces_in
-from zhtext.years import YEAR_DIGITS, arabic_years, years_in
+from zhtext.years import YEAR_DIGITS, arabic_years, report_years, years_in
 
 # A span of years: 2019到2024年, 2019年至2024年, 2019—2024年.
 _YEAR_SPAN = re.compile(rf"({YEAR_DIGITS})年?\s*(?:到|至|-|—|－|~|～)\s*({YEAR_DIGITS})年")
 # The last N years: 近五年, 最近3年, 过去五年.
 _LAST_YEARS = re.compile(rf"(?:近|最近|过去)([0-9]+|[{DIGITS}十两]+)年")
+# A plan period's average or a five-year total is not a yearly figure: the table has none.
+_NOT_ANNUAL = re.compile(r"年均|平均每年|每年平均|平均增长|规划|时期")
 # Words asking about many years without naming them.
 _ACROSS_YEARS = re.compile(
     r"历年|历次|每年|各年|逐年|这些年|这几年|近几年|近年来|多年来"
@@ -86,9 +88,11 @@ def table_answer(question: str, table: TargetTable) -> TableAnswer | None:
 def parse_request(question: str) -> _Request | None:
     """Indicator, scope, kinds and years a question asks for; None unless it asks for several years of one."""
     indicator = asked_indicator(question)
-    if indicator is None:
+    if indicator is None or _NOT_ANNUAL.search(question):
         return None
     plain = arabic_years(question)
+    if len(report_years(plain)) == 1:
+        return None  # about one report ("2001年政府工作报告…2000年GDP"): its other years are what it reviews
     span = _YEAR_SPAN.search(plain)
     named = sorted(years_in(plain))
     last = _LAST_YEARS.search(plain)
