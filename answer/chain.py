@@ -10,7 +10,7 @@ import dataclasses
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
@@ -230,28 +230,59 @@ class AnswerChain:
 
     def verify(self, context: AnswerContext, timings: dict[str, float], started: float) -> Answer:
         """Keep what the passages verifiably say; abstain when that does not answer the question."""
-        about = context.about or context.search_query or context.standalone_question
         kept = self.verified_clauses(context)
         if not kept:
             declined = all(_declined(p) for p in context.parts)
             reason = "模型判断资料不足以回答" if declined else "回答中没有能在资料中核实的内容"
             return self._refusal(context, timings, started, reason)
-        cited = [context.retrieved[s.passage] for c in kept for s in c.passages]
-        # Years that name a document ("2019年政府工作报告") were used to pick it; those in what is asked must hold for
-        # every passage from a document the question did not name.
-        unnamed = [p for p in cited if p.doc not in context.named_documents]
-        if not years_consistent(about, unnamed):
-            return self._refusal(context, timings, started, "引用段落与问题所问的年份不符")
-        coverage = self.focus.coverage(about, cited)
-        if coverage < self.settings.min_focus_coverage:
-            return self._refusal(context, timings, started, f"引用段落未涉及问题的关键内容（覆盖率{coverage:.2f}）")
+        evidence = self.evidence(context, kept)
+        if not evidence.years_ok:
+            return self._refusal(context, timings, started, "引用的段落出自问题所问年份以外的文件")
+        if not self.addresses(evidence):
+            return self._refusal(context, timings, started, "引用的段落没有谈到问题所问的内容")
         text, citations = render(kept, context.retrieved)
         timings["total_ms"] = (time.perf_counter() - started) * 1000
         return Answer(context, text, False, citations, timings)
 
+    def evidence(self, context: AnswerContext, kept: list[AttributedClause]) -> Evidence:
+        """The signals of whether the cited text addresses the question."""
+        about = context.about or context.search_query or context.standalone_question
+        cited = [context.retrieved[s.passage] for c in kept for s in c.passages]
+        # Years that name a document ("2019年政府工作报告") were used to pick it; those in what is asked must hold for
+        # every passage from a document the question did not name.
+        unnamed = [p for p in cited if p.doc not in context.named_documents]
+        similarity = 0.0
+        if self.settings.min_similarity is not None:
+            quotes = [context.retrieved[s.passage].text[s.quote_start : s.quote_end] for c in kept for s in c.passages]
+            similarity = self.similarity(about, quotes)
+        return Evidence(years_consistent(about, unnamed), self.focus.coverage(about, cited), similarity)
+
+    def similarity(self, question: str, sentences: list[str]) -> float:
+        """The embedder's cosine between the question and the closest sentence (both vectors normalised)."""
+        embeddings = self.searcher.embeddings
+        q = embeddings.embed_query(question)
+        return max((sum(a * b for a, b in zip(q, v)) for v in embeddings.embed_documents(sentences)), default=0.0)
+
+    def addresses(self, evidence: Evidence) -> bool:
+        """Enough of the question's focus words are cited, or (when set) the embedder finds a cited sentence close
+        to the question: a synonym ("经济增速" for "国内生产总值增长") passes the second."""
+        if evidence.coverage >= self.settings.min_focus_coverage:
+            return True
+        threshold = self.settings.min_similarity
+        return threshold is not None and evidence.similarity >= threshold
+
     def _refusal(self, context: AnswerContext, timings: dict[str, float], started: float, reason: str) -> Answer:
         timings["total_ms"] = (time.perf_counter() - started) * 1000
         return Answer(context, REFUSAL, True, [], timings, reason)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Whether the cited text addresses the question: its years, its focus words, its meaning."""
+
+    years_ok: bool
+    coverage: float  # IDF-weighted share of the question's focus words in the cited passages
+    similarity: float  # cosine of the question and the closest cited sentence (0 when not computed)
 
 
 def _declined(part: Part) -> bool:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from answer.chain import AnswerChain, context_of
 from answer.conversation import Resolved
-from answer.types import Part
+from answer.types import AnswerContext, Part
 from config import get_settings
 from eval.metrics import score_by_type
 from eval.run import load_gold
@@ -39,24 +39,31 @@ def _passage(d: dict) -> Passage:
     )
 
 
+def stored_context(chain: AnswerChain, old: dict) -> AnswerContext | None:
+    """The verification context of a stored answer; None when it was refused before the model was asked (empty
+    question, missing document, no passages) or came from the targets table."""
+    if not old.get("draft") and not any(p["draft"] for p in old.get("parts", [])):
+        return None
+    retrieved = [_passage(p) for p in old["retrieved"]]
+    parts = (
+        [Part(**p) for p in old["parts"]]
+        if "parts" in old
+        else [Part("", list(range(old["prompt_passages"])), old["draft"])]
+    )  # runs from before parts
+    standalone = old.get("standalone_question") or old["question"]
+    resolved = Resolved(standalone, old.get("search_text") or standalone, old.get("about") or standalone)
+    intent = understand(resolved.search, chain.searcher.documents())
+    return context_of(old["question"], resolved, intent, retrieved, parts, old["id"])
+
+
 def reverify(chain: AnswerChain, answers: list[dict]) -> list[dict]:
     """Each stored answer with its verification re-run on the stored drafts and passages (timings kept)."""
-    documents = chain.searcher.documents()
     out = []
     for old in answers:
-        if not old.get("draft") and not any(p["draft"] for p in old.get("parts", [])):
-            out.append(old)  # refused before the model was asked (empty question, missing document, no passages)
+        context = stored_context(chain, old)
+        if context is None:
+            out.append(old)
             continue
-        retrieved = [_passage(p) for p in old["retrieved"]]
-        parts = (
-            [Part(**p) for p in old["parts"]]
-            if "parts" in old
-            else [Part("", list(range(old["prompt_passages"])), old["draft"])]
-        )  # runs from before parts
-        standalone = old.get("standalone_question") or old["question"]
-        resolved = Resolved(standalone, old.get("search_text") or standalone, old.get("about") or standalone)
-        intent = understand(resolved.search, documents)
-        context = context_of(old["question"], resolved, intent, retrieved, parts, old["id"])
         new = chain.verify(context, dict(old["timings"]), 0.0).public()
         out.append(new | {"timings": old["timings"]})
     return out
