@@ -17,7 +17,7 @@ from zhtext.frames import ASKS_TARGET, BARE_COUNT, NOT_FOCUS, STATES_TARGET
 from zhtext.normalize import HAN_RUN, Normalized
 from zhtext.numerals import NUMERAL_CHARS
 from zhtext.sentences import sentence_spans
-from zhtext.terms import holds, quoted_terms
+from zhtext.terms import ACRONYM, holds, quoted_terms
 from zhtext.years import years_in
 
 
@@ -28,7 +28,7 @@ def focus_terms(question: str) -> frozenset[str]:
 
     jieba.setLogLevel(60)
     norm = Normalized.of(question).text
-    quoted = set(quoted_terms(norm))  # a quoted name is one term, not its pieces
+    quoted = set(quoted_terms(norm)) | set(ACRONYM.findall(norm))  # a quoted name is one term, not its pieces
     words = {w for run in HAN_RUN.findall(NOT_FOCUS.sub(" ", norm)) for w in jieba.cut_for_search(run)}
     return frozenset(quoted | {w for w in words if len(w) >= 2 and not BARE_COUNT.fullmatch(w)})
 

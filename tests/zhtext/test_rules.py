@@ -114,3 +114,10 @@ def test_question_frames() -> None:
 )
 def test_a_target_sentence_needs_a_target_word_not_any_要(sentence: str, states: bool) -> None:
     assert bool(STATES_TARGET.search(sentence)) == states
+
+
+def test_a_users_word_is_held_by_the_sources_equivalent() -> None:
+    assert holds("今年国内生产总值增长6%－6.5%", "经济增速")  # 2019 report: no 增速 anywhere in the sentence
+    assert holds("规模以上工业增加值增长7%", "规上")  # Guizhou 2026
+    assert holds("居民消费价格涨幅3%左右", "CPI")
+    assert not holds("粮食产量稳定在1.3万亿斤以上", "经济增速")
