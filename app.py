@@ -14,7 +14,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 import gradio as gr
 
 from config import get_settings
-from ui import chat, library, targets
+from ui import chat, library, quiz, targets
 from ui.context import AppContext, Services
 from ui.render import document_html
 
@@ -43,6 +43,8 @@ def build_app(services: Services) -> gr.Blocks:
         with gr.Tabs() as tabs:
             with gr.Tab("问答", id="chat"):
                 chat_panel = chat.build(ctx)
+            with gr.Tab("练习", id="quiz"):
+                quiz.build(ctx)
             with gr.Tab("历年目标", id="targets"):
                 targets.build(ctx)
             with gr.Tab("文库", id="library"):  # last: its changes refresh the lists the other tabs registered

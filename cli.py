@@ -210,7 +210,10 @@ def evaluate(
     print(json.dumps({k: v for k, v in metrics.items() if k != "by_type"}, indent=1))
 
 
+from quiz.cli import quiz_app  # noqa: E402 - the quiz's own commands, beside its package
 from targets.cli import targets_command  # noqa: E402 - registered here, written beside its table
+
+app.add_typer(quiz_app, name="quiz", help="Self-quiz from the documents: make items, grade answers, reviews due.")
 
 app.command(name="targets", help="The main targets and results of the government work reports, year by year.")(
     targets_command

@@ -50,9 +50,48 @@ _SUBJECT = re.compile(r"我们|我国|我党|全党|他们|大家")
 # Words that introduce the first member of a counted list without being part of it (把阶级斗争、生产斗争和科学实验三大
 # 革命运动; 深入开展…): prepositions and the verbs reports put before a list.
 LEAD_WORDS = (
-    "把", "将", "在", "对", "从", "向", "以", "按照", "围绕", "通过", "包括", "即", "是", "为", "有",
-    "开展", "推进", "实行", "实施", "坚持", "加强", "抓好", "打好", "抓住", "实现", "完成", "做好", "统筹", "突出",
-    "推动", "加快", "形成", "提出", "建立", "确立", "明确", "分为", "划分为", "重点", "着力", "进行", "展开",
+    "把",
+    "将",
+    "在",
+    "对",
+    "从",
+    "向",
+    "以",
+    "按照",
+    "围绕",
+    "通过",
+    "包括",
+    "即",
+    "是",
+    "为",
+    "有",
+    "开展",
+    "推进",
+    "实行",
+    "实施",
+    "坚持",
+    "加强",
+    "抓好",
+    "打好",
+    "抓住",
+    "实现",
+    "完成",
+    "做好",
+    "统筹",
+    "突出",
+    "推动",
+    "加快",
+    "形成",
+    "提出",
+    "建立",
+    "确立",
+    "明确",
+    "分为",
+    "划分为",
+    "重点",
+    "着力",
+    "进行",
+    "展开",
 )
 
 
@@ -118,15 +157,16 @@ def _close_run(text: str, marks: list[re.Match[str]], style: str, runs: list[Enu
         stop = _member_end(text, mark.end())
         if not 2 <= stop - mark.end() <= MEMBER_MAX:
             return
-        members.append(Member(text[mark.end():stop], mark.end(), stop))
+        members.append(Member(text[mark.end() : stop], mark.end(), stop))
     if len({m.text for m in members}) < len(members):
         return  # 第一，开展这次主题教育，是…；第二，开展这次主题教育，是…: a repeated phrase is the topic
     lead_start, lead_end = _lead_in(text, marks[0].start())
     lead = text[lead_start:lead_end]
     declared = _declared_count(lead)
-    same_paragraph = "\n" not in text[lead_end:marks[0].start()]
-    announced = bool(_ANNOUNCES.search(lead.strip()) or declared or (same_paragraph and lead.strip())
-                     or heading_of(lead.strip()))
+    same_paragraph = "\n" not in text[lead_end : marks[0].start()]
+    announced = bool(
+        _ANNOUNCES.search(lead.strip()) or declared or (same_paragraph and lead.strip()) or heading_of(lead.strip())
+    )
     runs.append(Enumeration(style, tuple(members), lead_start, lead_end, members[-1].end, declared, announced))
 
 
@@ -176,7 +216,7 @@ def counted_lists(text: str) -> list[Enumeration]:
 
 def _members_before(text: str, count_at: int, n: int) -> tuple[Member, ...] | None:
     """The n members joined by 、 (and a final 和/与/及) that end right before a count, or None."""
-    end = count_at - 1 if text[count_at - 1:count_at] == "这" else count_at
+    end = count_at - 1 if text[count_at - 1 : count_at] == "这" else count_at
     start = end
     while start > 0 and text[start - 1] not in _CLAUSE_START:
         start -= 1

@@ -5,9 +5,11 @@ from __future__ import annotations
 from zhtext.enumerations import counted_lists, find_enumerations
 
 # 2009 report (members shortened to their first sentence).
-FIVE_THINGS = ("今年重点抓好五件事：\n\n一是稳定发展粮食生产。切实稳定种植面积。\n\n二是以市场需求为导向调整农业结构。"
-               "支持重要紧缺农产品生产。\n\n三是加强农业基础设施和农村民生工程建设。大规模开展土地整治。\n\n"
-               "四是多渠道促进农民增收。大力发展特色现代农业。\n\n五是加大扶贫开发力度。今年将实行新的扶贫标准。")
+FIVE_THINGS = (
+    "今年重点抓好五件事：\n\n一是稳定发展粮食生产。切实稳定种植面积。\n\n二是以市场需求为导向调整农业结构。"
+    "支持重要紧缺农产品生产。\n\n三是加强农业基础设施和农村民生工程建设。大规模开展土地整治。\n\n"
+    "四是多渠道促进农民增收。大力发展特色现代农业。\n\n五是加大扶贫开发力度。今年将实行新的扶贫标准。"
+)
 
 
 def members(text: str) -> list[list[str]]:
@@ -17,45 +19,56 @@ def members(text: str) -> list[list[str]]:
 def test_ordinal_run_with_lead_in_and_declared_count() -> None:
     [run] = find_enumerations(FIVE_THINGS)
     assert run.style == "ordinal" and [m.text for m in run.members] == [
-        "稳定发展粮食生产", "以市场需求为导向调整农业结构", "加强农业基础设施和农村民生工程建设", "多渠道促进农民增收",
-        "加大扶贫开发力度"]
-    assert FIVE_THINGS[run.lead_start:run.lead_end] == "今年重点抓好五件事："
+        "稳定发展粮食生产",
+        "以市场需求为导向调整农业结构",
+        "加强农业基础设施和农村民生工程建设",
+        "多渠道促进农民增收",
+        "加大扶贫开发力度",
+    ]
+    assert FIVE_THINGS[run.lead_start : run.lead_end] == "今年重点抓好五件事："
     assert run.declared == 5 and run.complete and run.announced
-    assert all(FIVE_THINGS[m.start:m.end] == m.text for m in run.members)
+    assert all(FIVE_THINGS[m.start : m.end] == m.text for m in run.members)
 
 
 def test_a_declared_count_that_disagrees_marks_the_list_incomplete() -> None:
-    four_of_five = FIVE_THINGS[:FIVE_THINGS.index("\n\n五是")]
+    four_of_five = FIVE_THINGS[: FIVE_THINGS.index("\n\n五是")]
     [run] = find_enumerations(four_of_five)
     assert run.declared == 5 and len(run.members) == 4 and not run.complete
 
 
 def test_a_congress_in_the_lead_in_is_not_a_count() -> None:
-    text = ("一年来，我们深入学习贯彻党的二十大精神，主要做了以下工作。\n\n一是加大宏观调控力度。\n\n"
-            "二是深化改革扩大开放。")
+    text = (
+        "一年来，我们深入学习贯彻党的二十大精神，主要做了以下工作。\n\n一是加大宏观调控力度。\n\n二是深化改革扩大开放。"
+    )
     [run] = find_enumerations(text)  # 2024 report
     assert run.declared is None and run.complete
 
 
 def test_markers_only_after_punctuation() -> None:
     assert members("祖国统一是不可阻挡的历史潮流，二是……") == []  # 1998 report: 统一是 is a word
-    sequence = ("今年要着重抓好以下工作：\n\n第一，进一步稳定和加强农业\n\n农业事关全局。\n\n"
-                "第二，国有企业改革要取得新的突破\n\n")
+    sequence = (
+        "今年要着重抓好以下工作：\n\n第一，进一步稳定和加强农业\n\n农业事关全局。\n\n"
+        "第二，国有企业改革要取得新的突破\n\n"
+    )
     assert members(sequence) == [["进一步稳定和加强农业", "国有企业改革要取得新的突破"]]  # 1998 report
     assert members("这是第一次。第二次会议……") == []
 
 
 def test_a_circumstance_runs_on_to_the_point() -> None:
-    text = ("关键要调整国民收入分配格局。一是多渠道增加农民收入，确保农民工工资按时足额发放。二是提高企业职工工资水平，"
-            "建立企业职工工资正常增长和支付保障机制。三是从今年1月1日起，再连续三年进一步提高企业退休人员基本养老金水平。")
+    text = (
+        "关键要调整国民收入分配格局。一是多渠道增加农民收入，确保农民工工资按时足额发放。二是提高企业职工工资水平，"
+        "建立企业职工工资正常增长和支付保障机制。三是从今年1月1日起，再连续三年进一步提高企业退休人员基本养老金水平。"
+    )
     [run] = find_enumerations(text)  # 2008 report
     assert run.members[2].text == "从今年1月1日起，再连续三年进一步提高企业退休人员基本养老金水平"
     assert run.members[0].text == "多渠道增加农民收入"
 
 
 def test_lead_in_of_a_new_paragraph_must_announce_the_list() -> None:
-    announced = ("五年来，我们坚持改革方向，打了一场深化国有企业改革的攻坚战：\n\n一是加快现代企业制度建设。\n\n"
-                 "二是建立企业优胜劣汰的机制。")
+    announced = (
+        "五年来，我们坚持改革方向，打了一场深化国有企业改革的攻坚战：\n\n一是加快现代企业制度建设。\n\n"
+        "二是建立企业优胜劣汰的机制。"
+    )
     assert find_enumerations(announced)[0].announced  # (2003 report, lead-in ending with a colon)
     unrelated = "这是4月21日，考察组在茶业示范园区同茶农交谈。\n\n第一，加强组织领导。\n\n第二，坚持目标标准。"
     assert not find_enumerations(unrelated)[0].announced  # a photo caption is not a lead-in
