@@ -51,8 +51,8 @@ def page(url):
 def test_ask_streams_then_shows_cited_answer_and_opens_the_document(page) -> None:
     page.fill("#sq-question textarea", QUESTION)
     page.click("#sq-send")
-    page.wait_for_function(  # the draft streams in before verification
-        "() => document.querySelector('#sq-chat')?.innerText.includes('核实中')", timeout=120_000
+    page.wait_for_function(  # progress is shown while the answer is prepared; the unchecked draft is not
+        "() => document.querySelector('#sq-chat')?.innerText.includes('正在')", timeout=120_000
     )
     page.wait_for_selector("#sq-sources mark", timeout=120_000)
     chat = page.inner_text("#sq-chat")
@@ -63,6 +63,12 @@ def test_ask_streams_then_shows_cited_answer_and_opens_the_document(page) -> Non
     page.click("#sq-open-cite")
     page.wait_for_selector("#sq-viewer mark", timeout=30_000)
     assert "6%－6.5%" in page.inner_text("#sq-viewer mark")
+    page.wait_for_timeout(1500)  # the scroll runs 300 ms after the document is shown
+    in_view = page.evaluate(
+        "() => { const r = document.getElementById('sq-quote').getBoundingClientRect();"
+        " return r.top >= 0 && r.bottom <= window.innerHeight; }"
+    )
+    assert in_view, "the quote is not inside the viewport after 在文档中打开"
     assert "一、2018年工作回顾" in page.inner_text("#sq-outline")
 
 

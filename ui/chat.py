@@ -62,8 +62,10 @@ def answer_turn(
         for event in chain.stream(message, history, filters):
             if isinstance(event, StageEvent):
                 yield ChatView(saying(STAGES.get(event.stage, "……")), history)
-            elif isinstance(event, DraftEvent):
-                yield ChatView(saying(event.text + " …（核实中）"), history)
+            elif isinstance(event, DraftEvent):  # the draft itself is not shown: what streams must be what stays
+                yield ChatView(
+                    saying(f"正在阅读资料、组织回答……（已写{len(event.text)}字，逐句核对原文后显示）"), history
+                )
             else:
                 final = event.answer
     except Exception as exc:  # the model server or a file may fail; the user gets a sentence, the log the trace

@@ -34,7 +34,9 @@ def services(settings: Settings, fake_index: SpeechIndex, corpus_dir: Path) -> S
 def test_a_turn_streams_then_shows_the_verified_answer_with_its_sources(services: Services) -> None:
     views = list(answer_turn(services.chain, QUESTION, [], [], SearchFilters()))
     assert views[0].chat[-1]["content"] == "正在检索资料……"
-    assert any("核实中" in v.chat[-1]["content"] for v in views[1:-1])  # the draft, marked as being checked
+    shown = [v.chat[-1]["content"] for v in views[:-1]]
+    assert any("逐句核对原文后显示" in s for s in shown)  # progress while the model writes
+    assert not any("6%－6.5%" in s for s in shown)  # the unverified draft is never shown, so nothing is withdrawn
     final = views[-1]
     assert '<a href="#sq-src-1">[1]</a>' in final.chat[-1]["content"]
     assert final.sources and "<mark>" in final.sources and "6%－6.5%" in final.sources
