@@ -13,12 +13,12 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from retrieval.types import Passage
-from zhtext.frames import ASKS_TARGET, BARE_COUNT, NOT_FOCUS, STATES_TARGET
+from zhtext.frames import ASKS_RESULT, ASKS_TARGET, BARE_COUNT, NOT_FOCUS, SETS_TARGET, STATES_TARGET
 from zhtext.normalize import HAN_RUN, Normalized
 from zhtext.numerals import NUMERAL_CHARS
 from zhtext.sentences import sentence_spans
 from zhtext.terms import ACRONYM, holds, quoted_terms
-from zhtext.years import years_in
+from zhtext.years import report_years, years_in
 
 
 @lru_cache(maxsize=256)  # asked again for every clause and passage an answer is checked against
@@ -40,9 +40,10 @@ class FocusChecker:
     about "组织部门的年度预算" is about 预算, not about 组织部门, which half the speech mentions.
     """
 
-    def __init__(self, chunk_texts: Callable[[], list[str]]) -> None:
+    def __init__(self, chunk_texts: Callable[[], list[str]], speakers: Callable[[], set[str]] = set) -> None:
         self._chunk_texts = chunk_texts
         self._texts: list[str] | None = None
+        self._speakers = speakers  # who gave the library's speeches: naming one says which document, not what
 
     def refresh(self) -> None:
         """Forget the corpus statistics (after an ingest)."""
@@ -61,7 +62,8 @@ class FocusChecker:
 
     def coverage(self, question: str, passages: Sequence[Passage]) -> float:
         """1.0 when the question has no focus words."""
-        terms = focus_terms(question)
+        names = {n for n in self._speakers() if len(n) >= 2}
+        terms = {t for t in focus_terms(question) if not any(t in n or n in t for n in names)}
         if not terms:
             return 1.0
         text = "".join(Normalized.of(p.text).text for p in passages)
@@ -97,6 +99,7 @@ def numbers_anchored(question: str, clause_facts: Sequence[str], passage: Passag
     if not numbers:
         return True
     asks_target = bool(ASKS_TARGET.search(question))
+    asks_result = not asks_target and _asks_result(question, passage)
     text = Normalized.of(passage.text).text
     sentences = [text[s:e] for s, e in sentence_spans(text, 0, len(text))]
     for number in numbers:
@@ -105,4 +108,17 @@ def numbers_anchored(question: str, clause_facts: Sequence[str], passage: Passag
             return False
         if where and asks_target and not any(STATES_TARGET.search(s) for s in where):
             return False  # a target was asked for; this number is a result ("平均值为5.0%", "达到10318亿元")
+        if where and asks_result and all(SETS_TARGET.search(s) for s in where):
+            return False  # what happened was asked for; this number is a plan ("今年的预期目标是，新增城镇就业900万人")
     return True
+
+
+def _asks_result(question: str, passage: Passage) -> bool:
+    """The question asks what happened: it says so (实际, 完成), or it names the year a report reviews (a 2004
+    report's figures for 2003 are results)."""
+    if ASKS_RESULT.search(question):
+        return True
+    doc_year = int(passage.date[:4]) if passage.date[:4].isdigit() else 0
+    asked = Normalized.of(question).text
+    years = years_in(asked) - set(report_years(asked))  # 2004年政府工作报告 names the document, not the year asked
+    return bool(years) and doc_year - 1 in years and doc_year not in years

@@ -31,6 +31,7 @@ MIN_COVERAGE = 0.6
 MIN_BLOCK = 2
 ITEMS_REQUIRED = 0.75
 LOOSE_ITEM, LOOSE_SHARE = 6, 0.6  # list items this long may differ by a word
+RESTATED, MIN_CLAIM = 4, 3  # a stretch this long shared with the question is a restatement; a claim needs 3 chars
 
 
 @dataclass
@@ -177,6 +178,19 @@ def _novel(clause: str, question: str) -> str:
     return FILLER.sub("", "".join(ch for ch, k in zip(c, keep) if k))
 
 
+def _claim(clause: str, question: str) -> str:
+    """What the clause adds to the question: a model often restates the question before answering it
+    ("2006年政府工作报告……提出五年内单位GDP能耗要降低20%左右"); the restated part is no claim about the passage and
+    must not count against the part that is. Shared stretches of four or more characters are cut out."""
+    c, q = Normalized.of(clause).text, Normalized.of(question).text
+    keep = [True] * len(c)
+    for b in SequenceMatcher(None, c, q, autojunk=False).get_matching_blocks():
+        if b.size >= RESTATED:
+            keep[b.a : b.a + b.size] = [False] * b.size
+    claim = "".join(ch for ch, k in zip(c, keep) if k)
+    return claim if len(FILLER.sub("", claim)) >= MIN_CLAIM and len(claim) < len(c) else clause
+
+
 Anchor = Callable[[list[str], Passage], bool]  # may these facts of a clause be taken from this passage?
 
 
@@ -198,8 +212,10 @@ def attribute(
             result.append(AttributedClause(clause, restates_question=True))
             continue
         needed = facts(core).without(asked)
-        candidates = [s for i, p in enumerate(passages) if (s := support(core, p.text, i)) is not None]
-        chosen = _choose(needed, candidates, passages, anchored)
+        chosen: list[Support] = []
+        for text in dict.fromkeys([core, _claim(core, question)]):  # the whole clause first, then what it adds
+            candidates = [s for i, p in enumerate(passages) if (s := support(text, p.text, i)) is not None]
+            chosen = chosen or _choose(needed, candidates, passages, anchored)
         if chosen:
             result.append(AttributedClause(clause, chosen))
     return result

@@ -86,7 +86,10 @@ class AnswerChain:
         self.settings = settings
         self._llm = llm
         self._llm_lock = threading.Lock()  # the app's warm-up thread and the first question may both ask for it
-        self.focus = FocusChecker(lambda: [c.text for c in searcher.index.store.all_chunks()])
+        self.focus = FocusChecker(
+            lambda: [c.text for c in searcher.index.store.all_chunks()],
+            lambda: {d.speaker for d in searcher.documents()},
+        )
 
     @property
     def llm(self) -> BaseChatModel:

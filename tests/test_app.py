@@ -117,3 +117,17 @@ def test_api_returns_the_ask_json(url) -> None:
     assert set(result) >= {"id", "question", "answer", "abstained", "citations", "retrieved", "timings"}
     assert result["citations"][0]["doc"] == "2019-03-05_gwr-2019.txt"
     assert "6%－6.5%" in result["answer"]
+
+
+def test_targets_tab_shows_the_table_the_chart_and_a_cells_sentence(page) -> None:
+    page.get_by_role("tab", name="历年目标").click()
+    page.wait_for_function(
+        "() => document.querySelector('#sq-targets-table')?.innerText.includes('2019')", timeout=30_000
+    )
+    assert page.locator("#sq-targets-chart svg").count() == 1
+    table = page.inner_text("#sq-targets-table")
+    assert "6%－6.5%" in table and "6.5%左右" in table  # 2019's and 2018's targets, side by side with results
+    page.locator("#sq-targets-table").get_by_text("6%－6.5%").last.click()
+    page.wait_for_selector("#sq-targets-document mark", timeout=30_000)
+    assert "6%－6.5%" in page.inner_text("#sq-targets-document mark")
+    page.screenshot(path=str(ARTIFACTS / "targets.png"), full_page=True)

@@ -14,7 +14,10 @@ from zhtext.places import PROVINCES
 from zhtext.years import YEAR_DIGITS
 
 # How a question asks (是多少, 哪几项): never what it is about.
-ASKING = r"是多少|多少|是什么|什么|哪些|哪几|哪[一二三四五六七八九十个些项种]|如何|怎样|是否|有何|具体|分别|各是"
+ASKING = (
+    r"是多少|多少|是什么|什么|哪些|哪几|哪[一二三四五六七八九十个些项种]|如何|怎样|是否|有何|具体|分别|各是"
+    r"|理由|原因|为什么|为何"  # asking why: the source gives its reason without these words
+)
 # Verbs of reporting (报告提出的, 讲话指出): they say where, not what.
 REPORTING = r"提出的?|提到的?|指出|强调|概括的?|明确|要求"
 # Words that name a document or its speaker, not its content.
@@ -50,6 +53,10 @@ ASKS_FOR_ITEMS = re.compile(r"哪[几一二三四五六七八九十两]|哪些|�
 ASKS_COMPARISON = re.compile(
     r"(?:是否|有没有)(?:一致|相同|不同|变化)|有(?:什么|何)(?:不同|区别|差别|变化)|(?:区别|差别|不同)(?:是什么|在哪里?)"
 )
+# A question asking what happened (not what was planned).
+ASKS_RESULT = re.compile(r"实际|实现了|完成了|达到了|增长了|上一年|去年")
+# A sentence that sets a plan, unmistakably (a result can also say 以上 or 达到, so those do not count here).
+SETS_TARGET = re.compile(r"预期目标|预期|目标|计划|拟|力争|争取")
 # A question asking for a target (not a result): 预期目标, 计划, 拟安排.
 ASKS_TARGET = re.compile(r"目标|预期|计划|拟|安排")
 # A sentence stating a target: 预期目标, 左右, 控制在, 力争; 要/将 only as the modal verb, not inside 主要/重要/需要/

@@ -48,3 +48,12 @@ def test_a_number_asked_as_a_target_must_come_from_a_target_sentence() -> None:
     assert numbers_anchored(asked, ["6%－6.5%"], _p("今年发展主要预期目标是：国内生产总值增长6%－6.5%。"))
     # 主要 contains 要 but sets no target: a result from the review of the year is not the target asked for
     assert not numbers_anchored(asked, ["6.6%"], _p("主要指标完成，国内生产总值增长6.6%。"))
+
+
+def test_a_number_asked_as_a_result_must_not_come_from_a_plan() -> None:
+    asked = "2004年政府工作报告中，2003年新增城镇就业多少人？"  # a 2004 report's figure for 2003 is a result
+    plan = _p("今年的预期目标是，新增城镇就业900万人，下岗失业人员再就业500万人。", date="2004-03-05")
+    result = _p("就业超过预期。城镇新增就业859万人。", date="2004-03-05")
+    assert not numbers_anchored(asked, ["900万人"], plan)
+    assert numbers_anchored(asked, ["859万人"], result)
+    assert numbers_anchored("2004年新增城镇就业的预期目标是多少？", ["900万人"], plan)
