@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -76,7 +77,10 @@ def main() -> None:
     if not services.index.store.documents():
         print(f"speechqa: the index is empty; run `speechqa ingest` (corpus: {settings.corpus_dir})")
     services.warm_up()
-    demo = build_app(services)
+    demo = build_app(services)  # the quiz tab builds its item bank on a thread of its own
+    for thread in threading.enumerate():  # serve once everything is warm: the first question pays no loading
+        if thread.name.startswith("speechqa-"):
+            thread.join()
     demo.queue(default_concurrency_limit=settings.app_concurrency)
     demo.launch(server_name=settings.host, server_port=settings.port, css=CSS, footer_links=["api"])
 

@@ -35,8 +35,10 @@ class Services:
         def load() -> None:
             try:
                 self.searcher.embeddings.embed_query("预热")
-                self.chain.llm  # noqa: B018 - constructing the chat model loads the weights
+                if not self.settings.llm_base_url:  # one token reads the weights in: the first answer pays nothing
+                    self.chain.llm.bind(max_tokens=1).invoke("你好")
                 self.chain.focus.coverage("预热", [])
+                self.index.targets()
                 log.info("models loaded")
             except Exception:  # a missing model shows up again, with its message, on the first question
                 log.exception("warm-up failed")
