@@ -33,13 +33,15 @@ GOALS = {"citation_precision": 0.90, "citation_recall": 0.85, "answer_coverage":
 FLOORS = {  # per question (macro) shares; false abstention is a ceiling
     "seed_dev": GOALS | {"false_abstention": 0.10},
     "corpus_dev": GOALS | {"false_abstention": 0.10},
+    # measured 2026-12-01 (0.774 / 0.716 / 0.687 / 0.923 / 0.171); the replay is deterministic, so the floor is the
+    # measured level itself: one question answered worse fails the test (raise the floor when a change helps)
     "dev2": {
-        "citation_precision": 0.0,
-        "citation_recall": 0.0,
-        "answer_coverage": 0.0,
-        "abstention_accuracy": 0.0,
-        "false_abstention": 1.0,
-    },  # measured level, filled in from the recorded run (eval/README.md)
+        "citation_precision": 0.773,
+        "citation_recall": 0.715,
+        "answer_coverage": 0.687,
+        "abstention_accuracy": 0.923,
+        "false_abstention": 0.171,
+    },
 }
 
 
@@ -72,7 +74,11 @@ BREAKS: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
     "focus check off": lambda mp: mp.setattr(FocusChecker, "coverage", lambda self, q, p: 1.0),
     "year check off": lambda mp: mp.setattr(answer.chain, "years_consistent", lambda q, p: True),
     "number anchoring off": lambda mp: mp.setattr(answer.chain, "numbers_anchored", lambda q, f, p: True),
-    "list items matched exactly": lambda mp: mp.setattr(answer.attribution, "LOOSE_ITEM", 10**6),
+    "list items matched exactly": lambda mp: mp.setattr(
+        answer.attribution.Facts,
+        "holds",
+        lambda self, text, fact: answer.attribution._bare(fact) in answer.attribution._bare(text),
+    ),
     "restated question counted": lambda mp: mp.setattr(answer.attribution, "RESTATED", 10**6),
 }
 
