@@ -15,7 +15,7 @@ def test_factoid_is_answered_and_cited_to_the_right_year(real_services) -> None:
     assert "6%－6.5%" in result.answer
     assert result.citations and all(c.doc == "2019-03-05_gwr-2019.txt" for c in result.citations)
     for c in result.citations:
-        assert f"[{c['marker']}]" in result.answer
+        assert f"[{c.marker}]" in result.answer
         text = real_services.index.store.document(c.doc).text
         assert text[c.quote_start : c.quote_end] == c.quote
 
