@@ -20,7 +20,7 @@ def test_dev_set_recall(
 ) -> None:
     gold = load_gold(Path(GOLD / gold_file))
     hybrid, dense = retrieval_answer(corpus_searcher), retrieval_answer(corpus_searcher, "dense")
-    ours = score([(g, hybrid(g["id"], g["question"])) for g in gold], answered=False)
-    baseline = score([(g, dense(g["id"], g["question"])) for g in gold], answered=False)
+    ours = score([(g, hybrid(g)) for g in gold], answered=False)
+    baseline = score([(g, dense(g)) for g in gold], answered=False)
     assert ours["recall@5"] >= recall_at_5 and ours["recall@1"] >= recall_at_1, ours
     assert ours["recall@5"] > baseline["recall@5"] and ours["mrr"] > baseline["mrr"]
