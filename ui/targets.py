@@ -213,13 +213,10 @@ def build(ctx: Any) -> None:
     def current() -> TargetTable:
         return services.index.targets()
 
-    table = current()
-    try:
-        choices = scope_choices(table)
-        first = choices[0][1]
-        values, svg, rows = _show(table, "gdp_growth", first)
-    finally:
-        table.close()
+    table = current()  # the index's own table: shared, never closed here
+    choices = scope_choices(table)
+    first = choices[0][1]
+    values, svg, rows = _show(table, "gdp_growth", first)
     with gr.Row():
         indicator = gr.Dropdown(indicator_choices(), value="gdp_growth", label="指标", elem_id="sq-targets-indicator")
         scope = gr.Dropdown(choices, value=first, label="范围", elem_id="sq-targets-scope")
@@ -257,19 +254,11 @@ def _wire(
     """Events: picking an indicator or a scope redraws, 刷新 re-reads the index, a cell opens its sentence."""
 
     def redraw(key: str, where: str) -> tuple[Any, ...]:
-        table = current()
-        try:
-            values, svg, rows = _show(table, key or "gdp_growth", where or NATIONAL)
-        finally:
-            table.close()
+        values, svg, rows = _show(current(), key or "gdp_growth", where or NATIONAL)
         return values, svg, rows, "", ""
 
     def scopes() -> list[tuple[str, str]]:
-        table = current()
-        try:
-            return scope_choices(table)
-        finally:
-            table.close()
+        return scope_choices(current())
 
     def reread(key: str, where: str) -> tuple[Any, ...]:
         choices = scopes()
@@ -282,9 +271,7 @@ def _wire(
         cell = rows[row].cell(kind) if kind and row < len(rows) else None
         if cell is None:
             return "", ""
-        table = current()
-        title = table.source(cell.doc).title
-        table.close()
+        title = current().source(cell.doc).title
         return cell_caption(cell, title), ctx.document_html(cell.doc, *highlight_span(cell))
 
     outputs = [grid, chart, rows_state, caption, document]

@@ -88,7 +88,8 @@ def test_panel_builds_inside_a_tab(tmp_path: Path, corpus: dict[str, StoredDocum
         doc.content_hash,
         [],
     )
-    index = SimpleNamespace(store=store, targets=lambda: refresh(store, index_folder(settings)))
+    shared = refresh(store, index_folder(settings))  # the index hands out one table to every caller
+    index = SimpleNamespace(store=store, targets=lambda: shared)
     ctx = SimpleNamespace(
         services=SimpleNamespace(index=index, settings=settings),
         document_html=lambda doc_id, start, end: f"{doc_id}:{start}:{end}",
@@ -97,6 +98,7 @@ def test_panel_builds_inside_a_tab(tmp_path: Path, corpus: dict[str, StoredDocum
     with gr.Blocks(), gr.Tab("历年目标"):
         build(ctx)
     assert len(ctx.listeners) == 1
+    assert shared.cells("gdp_growth")  # the panel must not close the index's shared table
     assert scope_choices(refresh(store, index_folder(settings))) == [("浙江", "浙江")]
 
 
