@@ -32,7 +32,8 @@ start: ingest
 
 # Browser tests drive Debian's Chromium (Playwright's own browser download is not reachable here).
 chromium:
-	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk)
+	(command -v chromium >/dev/null && dpkg -s fonts-noto-cjk >/dev/null 2>&1) || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk)
 
 # Lint and types first, then the fast unit tests, then the slow ones (real models, whole corpus, browser).
 lint: install
