@@ -17,7 +17,7 @@ import gradio as gr
 from config import get_settings
 from ui import chat, library, quiz, targets
 from ui.context import AppContext, Services
-from ui.render import document_html
+from ui.render import SCROLL_TO_QUOTE, document_html
 
 __all__ = ["CSS", "Services", "build_app", "main"]
 CSS = """
@@ -30,7 +30,6 @@ CSS = """
 .sq-doc {max-height:640px; overflow-y:auto; line-height:1.8}
 .sq-doc p {margin:0 0 0.8em 0}
 """
-_SCROLL_TO_QUOTE = "() => setTimeout(() => document.getElementById('sq-quote')?.scrollIntoView({block:'center'}), 300)"
 
 
 def build_app(services: Services) -> gr.Blocks:
@@ -60,7 +59,7 @@ def build_app(services: Services) -> gr.Blocks:
 
         chat_panel.open_cite.click(
             open_citation, [chat_panel.cite_pick, chat_panel.located], [outline, viewer, tabs], api_visibility="private"
-        ).then(None, None, None, js=_SCROLL_TO_QUOTE)
+        ).then(None, None, None, js=SCROLL_TO_QUOTE)
 
         def ask(question: str) -> dict:
             """Answer one question; returns the same JSON object as `speechqa ask --json`."""

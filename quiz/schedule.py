@@ -16,6 +16,7 @@ from typing import Any
 
 from fsrs import Card, Rating, Scheduler, State
 
+from ingest.store import write_transaction
 from quiz.model import QuizItem
 
 _SCHEMA = """
@@ -109,14 +110,8 @@ class Progress:
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         """One writer at a time on the shared connection; a failure leaves nothing half-written."""
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+        with self._lock, write_transaction(self._db) as db:
+            yield db
 
     def _query(self, sql: str, args: tuple[object, ...]) -> list[tuple[Any, ...]]:
         with self._lock:

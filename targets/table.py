@@ -8,12 +8,11 @@ the content_hash they were extracted from.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
-from ingest.store import DocumentStore, StoredDocument
+from ingest.store import DocumentStore, StoredDocument, write_transaction
 from targets.extract import NATIONAL, TargetCell, extract
 
 FILE_NAME = "targets.sqlite"
@@ -57,15 +56,8 @@ class TargetTable:
     def in_folder(cls, folder: Path) -> TargetTable:
         return cls(folder / FILE_NAME)
 
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        return write_transaction(self._db)
 
     def doc_ids(self) -> set[str]:
         """Every document the table has looked at, report or not."""

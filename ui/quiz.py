@@ -21,9 +21,9 @@ from quiz.labels import date_label, document_label
 from quiz.model import CHOICE_KINDS, KIND_NAMES, KINDS, ORDER, QuizDocument, QuizItem
 from quiz.schedule import ProgressRow
 from quiz.service import GradeOutcome, QuizService, Scope, grade_json, item_json
+from ui.render import SCROLL_TO_QUOTE
 
 PROGRESS_HEADERS = ["文档", "题型", "已练题数", "作答次数", "答对率", "到期"]
-_SCROLL_TO_QUOTE = "() => setTimeout(() => document.getElementById('sq-quote')?.scrollIntoView({block:'center'}), 300)"
 _services: dict[int, QuizService] = {}
 _lock = threading.Lock()
 
@@ -328,7 +328,7 @@ def _wire_source_and_progress(
     shown = [v.question, v.choice, v.typed, v.result]
     following.click(on_next, [v.session], [*shown, v.session, v.document], api_visibility="private")
     opened = open_doc.click(on_open, [v.session], [v.document], api_visibility="private")
-    opened.then(None, None, None, js=_SCROLL_TO_QUOTE)
+    opened.then(None, None, None, js=SCROLL_TO_QUOTE)
     root = Context.root_block
     if root is not None:  # on every page load: the trainee's id from the browser, and their progress
         root.load(on_load, [v.user], [v.user, v.progress], api_visibility="private")

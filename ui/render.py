@@ -10,6 +10,9 @@ from ingest.store import DocumentStore
 from retrieval.types import Passage
 from zhtext.sentences import heading_of
 
+# Run after a document view is filled: bring the highlighted quote into the middle of the screen.
+SCROLL_TO_QUOTE = "() => setTimeout(() => document.getElementById('sq-quote')?.scrollIntoView({block:'center'}), 300)"
+
 
 def link_markers(text: str) -> str:
     """[n] in the answer becomes a link to source n in the sources panel."""

@@ -17,11 +17,11 @@ import gradio as gr
 from targets.extract import NATIONAL, RESULT, TARGET, TargetCell
 from targets.indicators import BY_KEY, INDICATORS
 from targets.table import TargetTable
+from ui.render import SCROLL_TO_QUOTE
 from zhtext.numbers import Quantity, convert
 
 HEADERS = ["年份", "目标", "实际"]
 _COLUMN_KIND = {1: TARGET, 2: RESULT}  # table column → the kind of cell it shows
-_SCROLL_TO_QUOTE = "() => setTimeout(() => document.getElementById('sq-quote')?.scrollIntoView({block:'center'}), 300)"
 
 
 @dataclass(frozen=True)
@@ -279,6 +279,6 @@ def _wire(
     scope.change(redraw, [indicator, scope], outputs, api_visibility="private")
     reload.click(reread, [indicator, scope], [scope, *outputs], api_visibility="private")
     grid.select(open_cell, rows_state, [caption, document], api_visibility="private").then(
-        None, None, None, js=_SCROLL_TO_QUOTE
+        None, None, None, js=SCROLL_TO_QUOTE
     )
     ctx.listeners.append((lambda: gr.update(choices=scopes()), scope))
