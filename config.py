@@ -73,6 +73,14 @@ class Settings(BaseSettings):
     llm_threads: int = 2
     llm_max_tokens: int = 384
     llm_temperature: float = 0.0
+    # A runaway draft is cut (answer/limits.py; measured on the recorded drafts, eval/README.md "Draft limits").
+    # Time per model call, prompt included: normal calls p99 75 s, max 86 s on a loaded host; the longest prompt
+    # (2,806 characters ≈ 1,900 tokens) at 35 tok/s plus 384 tokens at 10 tok/s is 93 s.
+    draft_time_limit_s: float = 120.0
+    # Repetition: the draft ends with one phrase of ≥ 8 characters written 3 times in a row. Never in the corpus
+    # (1.3M characters: no phrase of 2–300 characters three times in a row) nor in a normal recorded draft.
+    draft_loop_chars: int = 8
+    draft_loop_copies: int = 3
 
     # Serving
     host: str = "127.0.0.1"
