@@ -9,15 +9,16 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.output_parsers import StrOutputParser
+from langchain_core.messages import BaseMessageChunk
 
 from answer.answerability import FocusChecker, numbers_anchored, years_consistent
 from answer.attribution import AttributedClause, attribute, consolidate
 from answer.conversation import Resolved, resolve
+from answer.limits import cut_reason, cut_words
 from answer.pointing import CHOICE_SCHEMA, POINT_MAX_TOKENS, chosen_numbers, format_numbered, pointed_clauses
 from answer.render import render
 from answer.types import (
@@ -81,10 +82,17 @@ def context_of(
 class AnswerChain:
     """Runs questions through retrieval and the model; the CLI, the app and the evaluation share it."""
 
-    def __init__(self, searcher: HybridSearcher, settings: Settings, llm: BaseChatModel | None = None) -> None:
+    def __init__(
+        self,
+        searcher: HybridSearcher,
+        settings: Settings,
+        llm: BaseChatModel | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.searcher = searcher
         self.settings = settings
         self._llm = llm
+        self.clock = clock  # seconds, for the draft's time limit (tests pass a fake one)
         self._llm_lock = threading.Lock()  # the app's warm-up thread and the first question may both ask for it
         self.focus = FocusChecker(
             lambda: [c.text for c in searcher.index.store.all_chunks()],
@@ -156,7 +164,6 @@ class AnswerChain:
         pointing = self.settings.answer_mode == "point"
         prompt = load_prompt("point" if pointing else "answer")
         model = constrained(self.llm, CHOICE_SCHEMA, self.settings, POINT_MAX_TOKENS) if pointing else self.llm
-        chain = prompt.template() | model | StrOutputParser()
         show = format_numbered if pointing else format_passages
         for part in context.parts:
             part.mode = self.settings.answer_mode
@@ -165,12 +172,36 @@ class AnswerChain:
             asked = context.standalone_question
             asked = ASKS_COMPARISON.sub("是怎样表述的", asked) if part.label else asked
             inputs = {"passages": show(passages, self.settings.best_passage_last), "question": asked, "scope": scope}
-            for piece in chain.stream(inputs):
-                if "first_token_ms" not in timings and piece:
-                    timings["first_token_ms"] = (time.perf_counter() - started) * 1000
-                part.draft += piece
-                if not pointing:  # a list of sentence numbers means nothing to a reader
-                    yield DraftEvent(combined_draft(context.parts))
+            # The model's own stream, not `prompt | model | parser`: closing a LangChain sequence's stream reads the
+            # rest of the model's output (its tracing drains the input), so a cut would not stop llama.cpp.
+            stream = model.stream(prompt.template().invoke(inputs))
+            try:
+                yield from self._write(part, stream, context.parts if not pointing else None, timings, started)
+            finally:
+                if isinstance(stream, Generator):
+                    stream.close()  # llama.cpp stops generating: a cut, or the reader stopped the answer
+
+    def _write(
+        self,
+        part: Part,
+        stream: Iterator[BaseMessageChunk],
+        shown: list[Part] | None,
+        timings: dict[str, float],
+        started: float,
+    ) -> Iterator[DraftEvent]:
+        """Append the model's pieces to the part's draft (shown: the parts whose drafts the reader watches) until the
+        model ends or a limit cuts it; part.cut then says why (answer/limits.py)."""
+        begun = self.clock()
+        for chunk in stream:
+            piece = chunk.text
+            if "first_token_ms" not in timings and piece:
+                timings["first_token_ms"] = (time.perf_counter() - started) * 1000
+            part.draft += piece
+            part.cut = cut_reason(part.draft, self.clock() - begun, self.settings)
+            if shown is not None:  # a list of sentence numbers (point mode) means nothing to a reader
+                yield DraftEvent(combined_draft(shown))
+            if part.cut:
+                return
 
     def parts(self, result: SearchResult) -> list[Part]:
         """Which retrieved passages go to the model: the best few, or the best of each document the question names.
@@ -275,7 +306,11 @@ class AnswerChain:
         return threshold is not None and evidence.similarity >= threshold
 
     def _refusal(self, context: AnswerContext, timings: dict[str, float], started: float, reason: str) -> Answer:
+        """The polite refusal; when a limit cut a draft, the reason says so (what was drafted was still verified)."""
         timings["total_ms"] = (time.perf_counter() - started) * 1000
+        cut = next((p.cut for p in context.parts if p.cut), "")
+        if cut:
+            reason = f"{reason}（{cut_words(cut, self.settings)}）"
         return Answer(context, REFUSAL, True, [], timings, reason)
 
 

@@ -18,6 +18,7 @@ class Part:
     passages: list[int]  # indices into the retrieved passages
     draft: str = ""
     mode: str = "draft"  # "draft": the model wrote Chinese; "point": it named numbered sentences (JSON)
+    cut: str = ""  # why the draft was cut before the model ended it: "time" or "repetition" (answer/limits.py)
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,18 @@
 """The chain's logic with a fake LLM: verified citations, abstention, polite refusals, follow-ups, streaming."""
 
 import itertools
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from langchain_core.language_models import SimpleChatModel
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
+from langchain_core.messages import AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGenerationChunk
 
 from answer.chain import EMPTY_QUESTION, REFUSAL, TOO_LONG, AnswerChain
+from answer.limits import REPETITION, TIME
 from answer.types import DraftEvent, FinalEvent, Turn
 from config import Settings
 from ingest.index import SpeechIndex
@@ -150,3 +156,109 @@ def test_stream_yields_growing_drafts_then_one_final(searcher: HybridSearcher) -
     public = events[-1].answer.public()
     assert set(public) >= {"id", "question", "answer", "abstained", "citations", "retrieved", "timings"}
     assert {"retrieve_ms", "generate_ms", "total_ms"} <= set(public["timings"])
+
+
+class ScriptedChatModel(SimpleChatModel):
+    """Streams the pieces of an iterator (endless if it is) and notes when its stream is closed: llama.cpp stops
+    generating only then."""
+
+    pieces: Any  # Iterator[str]
+    read: int = 0
+    closed: bool = False
+
+    @property
+    def _llm_type(self) -> str:
+        return "scripted-fake"
+
+    def _call(self, messages: list[BaseMessage], *args: Any, **kwargs: Any) -> str:
+        raise AssertionError("the chain streams the draft")
+
+    def _stream(self, messages: list[BaseMessage], *args: Any, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+        try:
+            for piece in self.pieces:
+                self.read += 1
+                yield ChatGenerationChunk(message=AIMessageChunk(content=piece))
+        finally:
+            self.closed = True
+
+
+class FakeClock:
+    """Seconds that advance by `step` at every reading: a model that takes `step` seconds per piece."""
+
+    def __init__(self, step: float) -> None:
+        self.now, self.step = 0.0, step
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
+
+
+GDP_QUESTION = "2019年政府工作报告提出的国内生产总值增长预期目标是多少？"
+GDP_DRAFT = "国内生产总值增长6%－6.5%。"
+LOOP = "净化党内政治生态、正风肃纪、反腐惩恶等方面取得明显成效。"  # the recorded dev2 draft d2b021 looped on this
+
+
+def _endless() -> Iterator[str]:
+    return (f"另外第{n}点与问题无关。" for n in range(1, 10_001))  # bounded: a drained stream fails, not hangs
+
+
+def _scripted(searcher: HybridSearcher, pieces: Iterator[str], step: float) -> tuple[AnswerChain, ScriptedChatModel]:
+    model = ScriptedChatModel(pieces=pieces)
+    return AnswerChain(searcher, searcher.settings, model, clock=FakeClock(step)), model
+
+
+def test_a_draft_past_the_time_limit_is_cut_and_what_was_drafted_is_verified(searcher: HybridSearcher) -> None:
+    chain, model = _scripted(searcher, itertools.chain([GDP_DRAFT], _endless()), step=1.0)
+    result = chain.answer(GDP_QUESTION)
+    (part,) = result.parts
+    assert part.cut == TIME and model.closed  # the model's stream was closed, not read to its end
+    assert model.read == searcher.settings.draft_time_limit_s + 1  # a second a piece: cut at the first past the limit
+    assert not result.abstained and "6%－6.5%[1]" in result.answer and result.citations[0].doc == GWR_2019
+    assert result.public()["parts"][0]["cut"] == "time"
+
+
+def test_a_refusal_after_a_cut_says_the_draft_was_cut(searcher: HybridSearcher) -> None:
+    chain, model = _scripted(searcher, _endless(), step=1.0)
+    result = chain.answer(GDP_QUESTION)
+    assert result.abstained and result.answer == REFUSAL and model.closed
+    assert result.reason == "回答中没有能在资料中核实的内容（模型写了120秒仍未写完，草稿已被截断）"
+
+
+def test_a_draft_that_loops_is_cut_after_the_third_copy(searcher: HybridSearcher) -> None:
+    one_character_a_piece = itertools.chain.from_iterable(itertools.repeat(GDP_DRAFT))
+    chain, model = _scripted(searcher, one_character_a_piece, step=0.01)
+    result = chain.answer(GDP_QUESTION)
+    (part,) = result.parts
+    assert part.cut == REPETITION and model.closed and part.draft == GDP_DRAFT * 3
+    assert not result.abstained and result.answer.count("6%－6.5%") == 1 and len(result.citations) == 1
+
+
+def test_a_refusal_after_a_loop_says_so(searcher: HybridSearcher) -> None:
+    chain, model = _scripted(searcher, itertools.repeat(LOOP), step=0.01)
+    result = chain.answer(GDP_QUESTION)
+    assert result.parts[0].draft == LOOP * 3 and model.closed
+    assert result.reason == "回答中没有能在资料中核实的内容（模型开始反复重复同一段话，草稿已被截断）"
+
+
+def test_a_long_enumeration_is_not_cut(settings: Settings, fake_index: SpeechIndex, corpus_dir: Path) -> None:
+    speech = "2019-06-24_xi-self-revolution.txt"
+    ingest([corpus_dir / speech], settings, fake_index)
+    searcher = HybridSearcher(
+        fake_index, fake_index.vectors.embeddings, settings.model_copy(update={"fusion_dense_weight": 0.0})
+    )
+    text = (corpus_dir / speech).read_text(encoding="utf-8")
+    start = text.index("一是要坚持加强党的集中统一领导")
+    draft = "牢记初心使命、推进党的自我革命要处理好以下几个“相统一”：\n\n" + text[start : text.index("\n", start)]
+    chain, model = _scripted(searcher, iter(draft), step=0.1)  # what the model wrote for dev2 d2b023, 1 char/piece
+    result = chain.answer("十九届中央政治局第十五次集体学习的讲话提出，推进党的自我革命要处理好哪几个“相统一”？")
+    (part,) = result.parts
+    assert part.cut == "" and part.draft == draft and model.read == len(draft)
+    assert not result.abstained and {c.doc for c in result.citations} == {speech}
+
+
+def test_stopping_the_answer_stops_the_model(searcher: HybridSearcher) -> None:
+    chain, model = _scripted(searcher, _endless(), step=0.01)
+    events = chain.stream(GDP_QUESTION)
+    assert next(e for e in events if isinstance(e, DraftEvent))
+    events.close()  # the reader pressed stop
+    assert model.closed and model.read == 1
