@@ -132,12 +132,9 @@ class AnswerChain:
         result = self.searcher.search(resolved.search, max(RETRIEVED_SHOWN, self.settings.answer_passages), filters)
         context = context_of(question, resolved, result.intent, result.passages, self.parts(result), qid)
         timings = {"retrieve_ms": result.timings["retrieve_ms"]}
-        if result.intent.missing and result.intent.doc_ids is None:
-            reason = f"语料库中没有{'、'.join(result.intent.missing)}"
-            yield FinalEvent(self._refusal(context, timings, started, reason))
-            return
-        if not context.parts:
-            yield FinalEvent(self._refusal(context, timings, started, "没有检索到相关段落"))
+        unanswerable = self._before_drafting(result, context)
+        if unanswerable:
+            yield FinalEvent(self._refusal(context, timings, started, unanswerable))
             return
         generate_started = time.perf_counter()
         yield StageEvent("生成")
@@ -145,6 +142,17 @@ class AnswerChain:
         timings["generate_ms"] = (time.perf_counter() - generate_started) * 1000
         yield StageEvent("核实")
         yield FinalEvent(self.verify(context, timings, started))
+
+    def _before_drafting(self, result: SearchResult, context: AnswerContext) -> str:
+        """Why the question cannot be answered before any drafting ("" when it may be): a named document missing
+        from the corpus, or excluded by the caller's filters, or nothing retrieved."""
+        if result.intent.missing and result.intent.doc_ids is None:
+            return f"语料库中没有{'、'.join(result.intent.missing)}"
+        if result.filtered_out:  # passages from other documents would answer a question nobody asked
+            titles = {d.doc_id: d.title for d in self.searcher.documents()}
+            named = "、".join(f"《{titles.get(d, d)}》" for d in sorted(result.filtered_out))
+            return f"问题所问的{named}不在当前筛选范围内"
+        return "" if context.parts else "没有检索到相关段落"
 
     def _from_targets(self, question: str, qid: str, started: float) -> Answer | None:
         """A question about one indicator over several years ("2019到2024年GDP增长目标分别是多少") is answered from

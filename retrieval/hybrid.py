@@ -40,6 +40,9 @@ class SearchResult:
     passages: list[Passage]
     intent: QueryIntent
     timings: dict[str, float] = field(default_factory=dict)
+    # The documents the question names that the caller's filters exclude (then the passages come from the
+    # filtered documents, which are not what was asked about).
+    filtered_out: frozenset[str] = frozenset()
 
 
 class HybridSearcher:
@@ -93,10 +96,12 @@ class HybridSearcher:
         docs = self.documents()
         intent = understand(question, docs) if mode == "hybrid" else QueryIntent()
         allowed = {d.doc_id for d in docs if filters.admits(d)}
-        query = question
+        query, filtered_out = question, frozenset[str]()
         if intent.doc_ids is not None and allowed & intent.doc_ids:
             allowed &= intent.doc_ids
             query = intent.content
+        elif intent.doc_ids:
+            filtered_out = frozenset(intent.doc_ids)
         vector = self.embeddings.embed_query(query) if mode in ("hybrid", "dense") else []
         if intent.doc_ids is not None and 2 <= len(allowed) <= MAX_COMPARED:
             passages = _interleave([self._ranked(query, vector, k, {d}, mode) for d in sorted(allowed)])[:k]
@@ -105,7 +110,7 @@ class HybridSearcher:
         if self.settings.expansion == "always" or (self.settings.expansion == "lists" and asks_for_items(question)):
             top = self.settings.expansion_top
             passages = [self._expand(p) for p in passages[:top]] + passages[top:]
-        return SearchResult(passages, intent, {"retrieve_ms": (time.perf_counter() - started) * 1000})
+        return SearchResult(passages, intent, {"retrieve_ms": (time.perf_counter() - started) * 1000}, filtered_out)
 
     def _ranked(self, query: str, vector: list[float], k: int, scope: set[str] | None, mode: str) -> list[Passage]:
         """Both searches within the scope, fused, then reranked when a cross-encoder is configured."""

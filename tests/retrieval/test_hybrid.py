@@ -42,6 +42,14 @@ def test_explicit_filters_narrow_the_search(searcher: HybridSearcher) -> None:
     assert searcher.search("组织工作", 5, SearchFilters(genre="党代会报告")).passages == []
 
 
+def test_a_named_document_the_filters_exclude_is_reported(searcher: HybridSearcher) -> None:
+    excluded = searcher.search("2018年政府工作报告中赤字率拟按多少安排？", 5, SearchFilters(year_from=2019))
+    assert excluded.filtered_out == {GWR_2018}  # the 2019 passages it returns are not what was asked about
+    admitted = searcher.search("2018年政府工作报告中赤字率拟按多少安排？", 5, SearchFilters(year_to=2018))
+    assert admitted.filtered_out == frozenset() and {p.doc for p in admitted.passages} == {GWR_2018}
+    assert searcher.search("赤字率", 5, SearchFilters(year_from=2019)).filtered_out == frozenset()
+
+
 def test_list_questions_widen_the_best_hits_within_their_paragraph(searcher: HybridSearcher) -> None:
     assert asks_for_items("推进作风建设重点强调了哪三点？") and not asks_for_items("全省离退休干部有多少人？")
     result = searcher.search("推进作风建设重点强调了哪三点？", 3)
