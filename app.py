@@ -17,9 +17,10 @@ import gradio as gr
 from config import get_settings
 from ui import chat, library, quiz, targets
 from ui.context import AppContext, Services
+from ui.locale import chinese_ui_js
 from ui.render import SCROLL_TO_QUOTE, document_html
 
-__all__ = ["CSS", "Services", "build_app", "main"]
+__all__ = ["CSS", "Services", "build_app", "chinese_ui_js", "main"]
 CSS = """
 .sq-source {border:1px solid #ddd; border-radius:8px; padding:8px 10px; margin-bottom:8px}
 .sq-source h4 {margin:0 0 4px 0}
@@ -29,6 +30,14 @@ CSS = """
 .sq-little {border-left:4px solid #999; background:#f5f5f5; padding:8px 10px}
 .sq-doc {max-height:640px; overflow-y:auto; line-height:1.8}
 .sq-doc p {margin:0 0 0.8em 0}
+.sq-outline-list {list-style:none; padding-left:0; margin:0; max-height:240px; overflow-y:auto}
+.sq-outline-list li.sq-level-2 {padding-left:1.2em}
+.sq-outline-list a {text-decoration:none}
+.sq-outline-list a:hover {text-decoration:underline}
+@media (max-width: 640px) {  /* a phone: the question box and the answer fit in the first screen */
+  #sq-chat {height:340px !important; min-height:0 !important}
+  .sq-doc {max-height:none}
+}
 """
 
 
@@ -61,6 +70,15 @@ def build_app(services: Services) -> gr.Blocks:
             open_citation, [chat_panel.cite_pick, chat_panel.located], [outline, viewer, tabs], api_visibility="private"
         ).then(None, None, None, js=SCROLL_TO_QUOTE)
 
+        # Every list of documents (filters, library table, removal, quiz and targets choices) is read again on
+        # each page view, so a new visitor sees what was uploaded or removed since the server started.
+        demo.load(
+            lambda: tuple(update() for update, _ in ctx.listeners),
+            None,
+            [component for _, component in ctx.listeners],
+            api_visibility="private",
+        )
+
         def ask(question: str) -> dict:
             """Answer one question; returns the same JSON object as `speechqa ask --json`."""
             return services.chain.answer(question).public()
@@ -81,7 +99,7 @@ def main() -> None:
         if thread.name.startswith("speechqa-"):
             thread.join()
     demo.queue(default_concurrency_limit=settings.app_concurrency)
-    demo.launch(server_name=settings.host, server_port=settings.port, css=CSS, footer_links=["api"])
+    demo.launch(server_name=settings.host, server_port=settings.port, css=CSS, js=chinese_ui_js(), footer_links=["api"])
 
 
 if __name__ == "__main__":

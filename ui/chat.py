@@ -10,11 +10,13 @@ from typing import Any
 import gradio as gr
 
 from answer.chain import AnswerChain
+from answer.limits import cut_words
 from answer.types import Answer, DraftEvent, StageEvent, Turn
 from ingest.store import DocumentStore
 from retrieval.types import SearchFilters
 from ui.context import AppContext
 from ui.render import link_markers, sources_html
+from zhtext.years import years_in
 
 log = logging.getLogger("speechqa.app")
 EXAMPLES = [
@@ -47,16 +49,44 @@ def filters_of(docs: list[str] | None, genre: str | None, speaker: str | None, y
     )
 
 
+def filter_note(question: str, filters: SearchFilters, titles: dict[str, str]) -> str:
+    """Why a refusal may be the filters' doing, in plain words; "" when no filter is active."""
+    active = [f"文档：{'、'.join(titles.get(d, d) for d in filters.docs)}"] if filters.docs else []
+    active += [f"体裁：{filters.genre}"] if filters.genre else []
+    active += [f"讲话人：{filters.speaker}"] if filters.speaker else []
+    if filters.year_from or filters.year_to:
+        active.append(f"年份：{filters.year_from or '不限'}–{filters.year_to or '不限'}")
+    if not active:
+        return ""
+    outside = sorted(
+        y
+        for y in years_in(question)
+        if (filters.year_from and y < filters.year_from) or (filters.year_to and y > filters.year_to)
+    )
+    if outside:
+        lead = f"问题提到{'、'.join(f'{y}年' for y in outside)}，但当前筛选不包含这一年份的文件"
+    else:
+        lead = "当前筛选可能排除了能回答的资料"
+    return f"{lead}（{'；'.join(active)}）。可点“清除筛选”后再问。"
+
+
 def answer_turn(
-    chain: AnswerChain, message: str, chat: list[dict[str, str]], history: list[Turn], filters: SearchFilters
+    chain: AnswerChain,
+    message: str,
+    chat: list[dict[str, str]],
+    history: list[Turn],
+    filters: SearchFilters,
+    titles: dict[str, str] | None = None,
 ) -> Iterator[ChatView]:
-    """One question: a searching notice, the streamed draft marked as being checked, then the verified answer."""
+    """One question: progress (retrieving, drafting with a count of characters, checking), then the verified answer.
+    The unchecked draft is never shown, so nothing on screen is later withdrawn."""
+    note = filter_note(message, filters, titles or {})
     asked = chat + [{"role": "user", "content": message}]
 
     def saying(text: str) -> list[dict[str, str]]:  # a new list per view: the views already yielded stay as shown
         return asked + [{"role": "assistant", "content": text}]
 
-    yield ChatView(saying("正在检索资料……"), history)
+    yield ChatView(saying("正在检索资料……"), history, sources="", citations=[])  # the last answer's cards go
     final: Answer | None = None
     try:
         for event in chain.stream(message, history, filters):
@@ -74,17 +104,42 @@ def answer_turn(
         yield ChatView(saying(failed), history, sources="", status=f"出错：{exc}")
         return
     assert final is not None
-    yield final_view(final, message, asked, history)
+    cut = next((cut_words(p.cut, chain.settings) for p in final.parts if p.cut), "")
+    yield final_view(final, asked, history, note, cut)
 
 
-def final_view(final: Answer, message: str, asked: list[dict[str, str]], history: list[Turn]) -> ChatView:
-    """The verified answer in the chat, its sources in the panel, its citations ready to open."""
-    content = final.answer if final.abstained else link_markers(final.answer)
-    chat = asked + [{"role": "assistant", "content": ("⚠️ " + content) if final.abstained else content}]
+def final_view(
+    final: Answer, asked: list[dict[str, str]], history: list[Turn], note: str = "", cut: str = ""
+) -> ChatView:
+    """The verified answer in the chat, its sources in the panel, its citations ready to open; a refusal says
+    why, and names the active filters when they may have caused it (note); an answer from a draft cut at its limit
+    says so (cut)."""
+    if final.abstained:
+        why = f"原因：{final.reason}。" if final.reason else ""
+        content = "\n\n".join(part for part in ("⚠️ " + final.answer, why + note) if part)
+    else:
+        content = link_markers(final.answer)
+    chat = asked + [{"role": "assistant", "content": content}]
     labels = [f"[{c.marker}] {c.title}" for c in final.citations]
     status = "已拒答：" + final.reason if final.abstained else f"引用 {len(final.citations)} 处原文，均已核实。"
+    if cut and not final.abstained:
+        status += f"（{cut}，只显示其中已核实的内容。）"
     located = {label: (c.doc, c.quote_start, c.quote_end) for label, c in zip(labels, final.citations)}
     return ChatView(chat, history + [Turn.of(final)], sources_html(final), status, labels, located)
+
+
+def stopped(chat: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], str]:
+    """After 停止: a progress message left in the chat says the question was stopped (nothing half-checked shows)."""
+    if chat and chat[-1].get("role") == "assistant" and _text(chat[-1].get("content")).startswith("正在"):
+        chat = chat[:-1] + [{"role": "assistant", "content": "（已停止，未作答。）"}]
+    return chat, "已停止。"
+
+
+def _text(content: Any) -> str:
+    """A chat message's text: Gradio hands messages back as lists of parts ({"type": "text", "text": …})."""
+    if isinstance(content, list):
+        return "".join(str(part.get("text", "")) for part in content if isinstance(part, dict))
+    return str(content or "")
 
 
 def outputs(view: ChatView) -> tuple[Any, ...]:
@@ -103,15 +158,30 @@ def outputs(view: ChatView) -> tuple[Any, ...]:
     )
 
 
-def choices(store: DocumentStore) -> tuple[list[str], list[str], list[str], list[int]]:
-    """Filter choices from the library: document ids, genres, speakers, years."""
-    docs = store.documents()
-    return (
-        [d.doc_id for d in docs],
-        sorted({d.genre for d in docs if d.genre}),
-        sorted({d.speaker for d in docs if d.speaker}),
-        sorted({d.year for d in docs if d.year}),
-    )
+ANY = ("不限", "")  # the first choice of every single-choice filter: picking it undoes the filter
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the filter panel offers, read from the library on every page view and after every change."""
+
+    docs: list[tuple[str, str]]  # (title with date, document id)
+    genres: list[tuple[str, str]]
+    speakers: list[tuple[str, str]]
+    years: list[tuple[str, str]]
+
+    @classmethod
+    def of(cls, store: DocumentStore) -> FilterChoices:
+        docs = store.documents()
+        return cls(
+            [(f"{d.title}（{d.date or '日期不详'}）", d.doc_id) for d in docs],
+            [ANY] + [(g, g) for g in sorted({d.genre for d in docs if d.genre})],
+            [ANY] + [(s, s) for s in sorted({d.speaker for d in docs if d.speaker})],
+            [ANY] + [(str(y), str(y)) for y in sorted({d.year for d in docs if d.year})],
+        )
+
+    def titles(self) -> dict[str, str]:
+        return {doc_id: label for label, doc_id in self.docs}
 
 
 @dataclass
@@ -124,62 +194,90 @@ class ChatPanel:
     located: gr.State
 
 
+@dataclass
+class Filters:
+    """The filter controls, in the order filters_of takes their values."""
+
+    docs: gr.Dropdown
+    genre: gr.Dropdown
+    speaker: gr.Dropdown
+    year_from: gr.Dropdown
+    year_to: gr.Dropdown
+
+    def all(self) -> list[gr.Dropdown]:
+        return [self.docs, self.genre, self.speaker, self.year_from, self.year_to]
+
+
+def build_filters(ctx: AppContext) -> Filters:
+    """Filters fold away under the question box; each has a 不限 choice, and 清除筛选 undoes them all."""
+    offered = FilterChoices.of(ctx.services.index.store)
+    with gr.Accordion("筛选（文档、体裁、讲话人、年份）", open=False, elem_id="sq-filters"):
+        f_docs = gr.Dropdown(offered.docs, multiselect=True, label="文档", elem_id="sq-f-docs")
+        with gr.Row():
+            f_genre = gr.Dropdown(offered.genres, label="体裁", value="", elem_id="sq-f-genre")
+            f_speaker = gr.Dropdown(offered.speakers, label="讲话人", value="", elem_id="sq-f-speaker")
+        with gr.Row():
+            f_y0 = gr.Dropdown(offered.years, label="起始年份", value="", elem_id="sq-f-from")
+            f_y1 = gr.Dropdown(offered.years, label="截止年份", value="", elem_id="sq-f-to")
+        reset = gr.Button("清除筛选", size="sm", elem_id="sq-f-clear")
+    filters = Filters(f_docs, f_genre, f_speaker, f_y0, f_y1)
+    reset.click(lambda: ([], "", "", "", ""), None, filters.all(), api_visibility="private")
+    store = ctx.services.index.store
+    for name, component in zip(("docs", "genres", "speakers", "years", "years"), filters.all()):
+        ctx.listeners.append((lambda name=name: gr.update(choices=getattr(FilterChoices.of(store), name)), component))
+    return filters
+
+
 def build(ctx: AppContext) -> ChatPanel:
-    """The 问答 tab: filters, chat, sources."""
+    """The 问答 tab: the chat with the question box under it at full width, filters folded below, sources beside
+    (below on a phone: the answer comes first)."""
     history = gr.State([])
     located = gr.State({})
-    with gr.Row():
-        with gr.Column(scale=1, min_width=220):
-            gr.Markdown("**筛选**")
-            doc_ids, genres, speakers, years = choices(ctx.services.index.store)
-            f_docs = gr.Dropdown(doc_ids, multiselect=True, label="文档")
-            f_genre = gr.Dropdown(genres, label="体裁", value=None)
-            f_speaker = gr.Dropdown(speakers, label="讲话人", value=None)
-            f_y0 = gr.Dropdown(years, label="起始年份", value=None)  # empty = no bound
-            f_y1 = gr.Dropdown(years, label="截止年份", value=None)
-        with gr.Column(scale=3):
-            chatbot = gr.Chatbot(label="对话", height=520, elem_id="sq-chat")
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3, min_width=320):
+            chatbot = gr.Chatbot(label="对话", height=480, elem_id="sq-chat")
+            box = gr.Textbox(
+                label="问题",
+                placeholder="输入问题，例如：十九大报告提出的三大攻坚战是什么？",
+                lines=2,
+                max_lines=6,
+                elem_id="sq-question",
+            )
             with gr.Row():
-                box = gr.Textbox(
-                    placeholder="输入问题，例如：十九大报告提出的三大攻坚战是什么？",
-                    show_label=False,
-                    scale=5,
-                    elem_id="sq-question",
-                )
-                send = gr.Button("提问", variant="primary", scale=1, elem_id="sq-send")
-                stop = gr.Button("停止", scale=1, elem_id="sq-stop")
+                send = gr.Button("提问", variant="primary", elem_id="sq-send", min_width=80)
+                stop = gr.Button("停止", elem_id="sq-stop", min_width=80)
+                clear = gr.Button("新对话", elem_id="sq-new", min_width=80)
             status = gr.Markdown(elem_id="sq-status")
+            filters = build_filters(ctx)
             gr.Examples(EXAMPLES, inputs=box, label="示例问题")
-            clear = gr.Button("新对话")
-        with gr.Column(scale=2):
+        with gr.Column(scale=2, min_width=320):
             gr.Markdown("**出处**")
-            sources = gr.HTML(elem_id="sq-sources")
+            sources = gr.HTML("<p class='sq-meta'>回答引用的原文会显示在这里。</p>", elem_id="sq-sources")
             cite_pick = gr.Dropdown([], label="引用", elem_id="sq-cite-pick")
             open_cite = gr.Button("在文档中打开", elem_id="sq-open-cite")
 
     def respond(message: str, chat: list, turns: list, docs, genre, speaker, y0, y1):
-        for view in answer_turn(ctx.services.chain, message, chat, turns, filters_of(docs, genre, speaker, y0, y1)):
+        titles = FilterChoices.of(ctx.services.index.store).titles()
+        chosen = filters_of(docs, genre, speaker, y0, y1)
+        for view in answer_turn(ctx.services.chain, message, chat, turns, chosen, titles):
             yield outputs(view)
 
     runs = []
     for trigger in (box.submit, send.click):
         # One answer streams at a time (one model instance); the library and other events stay responsive.
-        run = trigger(
-            respond,
-            [box, chatbot, history, f_docs, f_genre, f_speaker, f_y0, f_y1],
-            [chatbot, sources, history, cite_pick, status, located],
-            concurrency_limit=1,
-            concurrency_id="llm",
-            api_visibility="private",
-        )
+        shown = [chatbot, sources, history, cite_pick, status, located]
+        asked = [box, chatbot, history, *filters.all()]
+        run = trigger(respond, asked, shown, concurrency_limit=1, concurrency_id="llm", api_visibility="private")
         run.then(lambda: "", None, box, api_visibility="private")
         runs.append(run)
-    stop.click(lambda: "已停止。", None, status, cancels=runs, api_visibility="private")  # type: ignore[arg-type]
+    # Cancel first, then mark the chat: a mark written while the stream still ran would be overwritten by it.
+    stop.click(None, None, None, cancels=runs, api_visibility="private").then(  # type: ignore[arg-type]
+        stopped, chatbot, [chatbot, status], api_visibility="private"
+    )
     clear.click(
         lambda: ([], [], "", "", gr.update(choices=[], value=None), {}),
         None,
         [chatbot, history, sources, status, cite_pick, located],
         api_visibility="private",
     )
-    ctx.listeners.append((lambda: gr.update(choices=choices(ctx.services.index.store)[0]), f_docs))
-    return ChatPanel(f_docs, cite_pick, open_cite, located)
+    return ChatPanel(filters.docs, cite_pick, open_cite, located)

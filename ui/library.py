@@ -11,30 +11,48 @@ import gradio as gr
 
 from ingest.pipeline import IngestReport, ingest
 from ui.context import AppContext, Services
-from ui.render import document_html, reason_zh
+from ui.render import LIBRARY_HINT, document_html, reason_zh
 
-HEADERS = ["标题", "讲话人", "日期", "体裁", "段数", "文件"]
+# Four columns fit the pane; the file name is kept beside the table (in a State), not shown.
+HEADERS = ["标题", "日期", "讲话人", "段数"]
 
 
-def library_rows(services: Services, query: str = "") -> list[list[Any]]:
-    """One row per document; a query keeps the rows where any cell contains it."""
-    rows = [[d.title, d.speaker, d.date, d.genre, d.n_chunks, d.doc_id] for d in services.index.store.documents()]
-    return [r for r in rows if not query or any(query in str(cell) for cell in r)]
+def library_view(services: Services, query: str = "") -> tuple[list[list[Any]], list[str]]:
+    """The table's rows (one per document) and their document ids; a query keeps the rows where any cell or the
+    file name contains it."""
+    rows, ids = [], []
+    for d in services.index.store.documents():
+        row = [d.title, d.date, d.speaker, d.n_chunks]
+        if not query or any(query in str(cell) for cell in [*row, d.genre, d.doc_id]):
+            rows.append(row)
+            ids.append(d.doc_id)
+    return rows, ids
+
+
+def document_choices(services: Services) -> list[tuple[str, str]]:
+    """(title with date, document id) for the dropdowns: people pick titles, the code gets ids."""
+    return [(f"{d.title}（{d.date or '日期不详'}）", d.doc_id) for d in services.index.store.documents()]
+
+
+def uploads_dir(services: Services) -> Path:
+    return services.settings.data_dir / "uploads"
 
 
 def ingest_uploads(services: Services, files: list[Any], progress: Callable[[Iterable[Path]], Iterable[Path]]) -> str:
     """Copy uploaded files into the data folder and ingest them; a summary with a plain reason per failed file."""
     if not files:
         return "请先选择文件。"
-    uploaded_dir = services.settings.data_dir / "uploads"
-    uploaded_dir.mkdir(parents=True, exist_ok=True)
+    folder = uploads_dir(services)
+    folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for f in files:
         src = Path(f if isinstance(f, str) else f.name)
-        target = uploaded_dir / Path(getattr(f, "orig_name", None) or src.name).name
+        target = folder / Path(getattr(f, "orig_name", None) or src.name).name
         shutil.copyfile(src, target)
         paths.append(target)
     report = ingest(paths, services.settings, services.index, progress=progress)
+    for name, _ in report.failed:  # a file that was not ingested leaves no copy behind
+        (folder / name).unlink(missing_ok=True)
     services.changed()
     return summary(report)
 
@@ -47,53 +65,83 @@ def summary(report: IngestReport) -> str:
     return "\n".join(lines + [f"- 未导入 **{name}**：{reason_zh(reason)}" for name, reason in report.failed])
 
 
+def removal_question(services: Services, doc_id: str | None) -> str:
+    """The confirmation asked before a removal ("" when nothing to confirm)."""
+    doc = services.index.store.document(doc_id) if doc_id else None
+    if doc is None:
+        return ""
+    return f"确定要删除《{doc.title}》（{doc.date or '日期不详'}，{doc.n_chunks} 段）吗？删除后问答和练习都不再引用它。"
+
+
 def remove_document(services: Services, doc_id: str | None) -> str:
-    """Remove a document from the index; the message says what happened."""
+    """Remove a document from the index, and its uploaded copy if it came from an upload; says what happened."""
     if not doc_id:
         return "请先选择要删除的文档。"
+    doc = services.index.store.document(doc_id)
     removed = services.index.remove_document(doc_id)
+    if doc is not None and Path(doc.path).resolve().parent == uploads_dir(services).resolve():
+        Path(doc.path).unlink(missing_ok=True)
     services.changed()
-    return f"已删除 {doc_id}。" if removed else f"{doc_id} 不在文库中。"
+    title = f"《{doc.title}》" if doc else f" {doc_id}"
+    return f"已删除{title}。" if removed else f"{doc_id} 不在文库中。"
 
 
-def build(ctx: AppContext) -> tuple[gr.HTML, gr.Markdown]:
+def build(ctx: AppContext) -> tuple[gr.HTML, gr.HTML]:
     """The 文库 tab; returns its document viewer and outline, which "在文档中打开" fills."""
     services = ctx.services
+    rows, ids = library_view(services)
+    shown_ids = gr.State(ids)
     with gr.Row():
-        with gr.Column(scale=2):
-            lib_query = gr.Textbox(label="搜索文档（标题、讲话人、日期、体裁）", elem_id="sq-lib-search")
-            table = gr.Dataframe(library_rows(services), headers=HEADERS, interactive=False, elem_id="sq-lib-table")
+        with gr.Column(scale=3):
+            lib_query = gr.Textbox(label="搜索文档（标题、讲话人、日期、体裁、文件名）", elem_id="sq-lib-search")
+            table = gr.Dataframe(rows, headers=HEADERS, interactive=False, elem_id="sq-lib-table", wrap=True)
             uploads = gr.File(file_count="multiple", label="上传文件（txt md docx pdf html）", elem_id="sq-upload")
             do_ingest = gr.Button("导入上传的文件", elem_id="sq-ingest")
             ingest_log = gr.Markdown(elem_id="sq-ingest-log")
-            ids = [d.doc_id for d in services.index.store.documents()]
-            remove_pick = gr.Dropdown(ids, label="删除文档", value=None)
-            remove_btn = gr.Button("删除", variant="stop")
-        with gr.Column(scale=3):
-            outline = gr.Markdown(elem_id="sq-outline")
-            viewer = gr.HTML(elem_id="sq-viewer")
-    lib_query.change(lambda q: library_rows(services, q), lib_query, table, api_visibility="private")
+            with gr.Accordion("删除文档", open=False):
+                remove_pick = gr.Dropdown(
+                    document_choices(services), label="要删除的文档", value=None, elem_id="sq-remove-pick"
+                )
+                remove_btn = gr.Button("删除…", variant="stop", elem_id="sq-remove")
+                with gr.Group(visible=False, elem_id="sq-confirm") as confirm_box:
+                    confirm_text = gr.Markdown()
+                    with gr.Row():
+                        confirm_btn = gr.Button("确认删除", variant="stop", elem_id="sq-confirm-remove")
+                        cancel_btn = gr.Button("取消", elem_id="sq-cancel-remove")
+        with gr.Column(scale=2):
+            outline = gr.HTML(elem_id="sq-outline")
+            viewer = gr.HTML(LIBRARY_HINT, elem_id="sq-viewer")
+    lib_query.change(lambda q: library_view(services, q), lib_query, [table, shown_ids], api_visibility="private")
 
-    def open_row(evt: gr.SelectData, rows):
-        row = rows.iloc[evt.index[0]] if hasattr(rows, "iloc") else rows[evt.index[0]]
-        return document_html(services.index.store, str(row.iloc[5] if hasattr(row, "iloc") else row[5]))
+    def open_row(evt: gr.SelectData, visible: list[str]):
+        return document_html(services.index.store, visible[evt.index[0]])
 
-    table.select(open_row, table, [outline, viewer], api_visibility="private")
-    listeners = [
-        (lambda: gr.update(choices=[d.doc_id for d in services.index.store.documents()], value=None), remove_pick)
-    ] + ctx.listeners
+    table.select(open_row, shown_ids, [outline, viewer], api_visibility="private")
+    # Every list of documents is refreshed after a change here and on every page view (see app.build_app).
+    ctx.listeners.append((lambda: library_view(services)[0], table))
+    ctx.listeners.append((lambda: library_view(services)[1], shown_ids))
+    ctx.listeners.append((lambda: gr.update(choices=document_choices(services), value=None), remove_pick))
+    listeners = list(ctx.listeners)
 
     def after_change(message: str) -> tuple[Any, ...]:
-        return (message, library_rows(services), *[update() for update, _ in listeners])
+        return (message, *[update() for update, _ in listeners])
 
     def ingest_files(files, progress=gr.Progress(track_tqdm=True)):
         return after_change(ingest_uploads(services, files, lambda fs: progress.tqdm(fs, desc="导入")))
 
-    changed = [ingest_log, table] + [component for _, component in listeners]
-    do_ingest.click(
+    changed = [ingest_log] + [component for _, component in listeners]
+    # The log says at once that the import runs; the chosen files are cleared once imported (no second import).
+    do_ingest.click(lambda: "正在导入……", None, ingest_log, api_visibility="private").then(
         ingest_files, uploads, changed, concurrency_limit=1, concurrency_id="ingest", api_visibility="private"
-    )
-    remove_btn.click(
+    ).then(lambda: None, None, uploads, api_visibility="private")
+
+    def confirm_removal(doc_id: str | None):  # (named apart from the app's /ask API: Gradio names by function)
+        question = removal_question(services, doc_id)
+        return gr.update(visible=bool(question)), question, "" if question else "请先选择要删除的文档。"
+
+    remove_btn.click(confirm_removal, remove_pick, [confirm_box, confirm_text, ingest_log], api_visibility="private")
+    confirm_btn.click(
         lambda d: after_change(remove_document(services, d)), remove_pick, changed, api_visibility="private"
-    )
+    ).then(lambda: gr.update(visible=False), None, confirm_box, api_visibility="private")
+    cancel_btn.click(lambda: gr.update(visible=False), None, confirm_box, api_visibility="private")
     return viewer, outline

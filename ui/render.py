@@ -12,6 +12,12 @@ from zhtext.sentences import heading_of
 
 # Run after a document view is filled: bring the highlighted quote into the middle of the screen.
 SCROLL_TO_QUOTE = "() => setTimeout(() => document.getElementById('sq-quote')?.scrollIntoView({block:'center'}), 300)"
+# An outline link scrolls the document pane to its heading (the pane scrolls, not the page's URL).
+JUMP_TO_HEADING = (
+    "event.preventDefault();"
+    "document.getElementById(this.getAttribute('href').slice(1))?.scrollIntoView({block:'start'})"
+)
+LIBRARY_HINT = "<p class='sq-meta'>在左侧表格中点击一篇文档，全文和章节目录会显示在这里。</p>"
 
 
 def link_markers(text: str) -> str:
@@ -66,18 +72,24 @@ def document_html(store: DocumentStore, doc_id: str, quote: tuple[int, int] | No
     for match in re.finditer(r"[^\n]+", doc.text):  # paragraphs with their exact offsets in the stored text
         para, start, end = match.group(), match.start(), match.end()
         heading = heading_of(para)
-        if heading and heading[0] <= 2:
-            outline.append(("  " * (heading[0] - 1)) + f"- {html.escape(heading[1])}")
+        anchor = ""
+        if heading and heading[0] <= 2:  # document text is data: every heading is escaped, never rendered
+            anchor = f' id="sq-h-{start}"'
+            outline.append(
+                f'<li class="sq-level-{heading[0]}"><a href="#sq-h-{start}" onclick="{JUMP_TO_HEADING}">'
+                f"{html.escape(heading[1])}</a></li>"
+            )
         if quote and start <= quote[0] < end:
             body = highlight(para, quote[0] - start, min(quote[1], end) - start, "sq-quote")
         else:
             body = html.escape(para)
-        paragraphs.append(f"<p>{body}</p>")
+        paragraphs.append(f"<p{anchor}>{body}</p>")
     head = (
         f"<h3>{html.escape(doc.title)}</h3><p class='sq-meta'>{html.escape(doc.speaker)} · {html.escape(doc.date)}"
         f" · {html.escape(doc.genre)} · {doc.n_chunks} 段</p>"
     )
-    return "\n".join(outline) or "（无章节标题）", f'<div class="sq-doc">{head}{"".join(paragraphs)}</div>'
+    listed = f'<ul class="sq-outline-list">{"".join(outline)}</ul>' if outline else "<p>（无章节标题）</p>"
+    return listed, f'<div class="sq-doc">{head}{"".join(paragraphs)}</div>'
 
 
 _INGEST_REASONS = {

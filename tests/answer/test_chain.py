@@ -3,13 +3,9 @@
 import itertools
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from langchain_core.language_models import SimpleChatModel
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
-from langchain_core.messages import AIMessageChunk, BaseMessage
-from langchain_core.outputs import ChatGenerationChunk
 
 from answer.chain import EMPTY_QUESTION, REFUSAL, TOO_LONG, AnswerChain
 from answer.limits import REPETITION, TIME
@@ -19,6 +15,7 @@ from ingest.index import SpeechIndex
 from ingest.pipeline import ingest
 from retrieval.hybrid import HybridSearcher
 from tests.conftest import SEED
+from tests.fakes import ScriptedChatModel
 
 GWR_2018, GWR_2019 = "2018-03-05_gwr-2018.txt", "2019-03-05_gwr-2019.txt"
 
@@ -156,30 +153,6 @@ def test_stream_yields_growing_drafts_then_one_final(searcher: HybridSearcher) -
     public = events[-1].answer.public()
     assert set(public) >= {"id", "question", "answer", "abstained", "citations", "retrieved", "timings"}
     assert {"retrieve_ms", "generate_ms", "total_ms"} <= set(public["timings"])
-
-
-class ScriptedChatModel(SimpleChatModel):
-    """Streams the pieces of an iterator (endless if it is) and notes when its stream is closed: llama.cpp stops
-    generating only then."""
-
-    pieces: Any  # Iterator[str]
-    read: int = 0
-    closed: bool = False
-
-    @property
-    def _llm_type(self) -> str:
-        return "scripted-fake"
-
-    def _call(self, messages: list[BaseMessage], *args: Any, **kwargs: Any) -> str:
-        raise AssertionError("the chain streams the draft")
-
-    def _stream(self, messages: list[BaseMessage], *args: Any, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
-        try:
-            for piece in self.pieces:
-                self.read += 1
-                yield ChatGenerationChunk(message=AIMessageChunk(content=piece))
-        finally:
-            self.closed = True
 
 
 class FakeClock:

@@ -14,9 +14,10 @@ from ingest.index import SpeechIndex
 from ingest.pipeline import ingest
 from retrieval.hybrid import HybridSearcher
 from retrieval.types import SearchFilters
-from ui.chat import answer_turn, filters_of
+from ui.chat import FilterChoices, answer_turn, filter_note, filters_of, stopped
 from ui.context import AppContext, Services
-from ui.library import ingest_uploads, library_rows, remove_document
+from ui.library import document_choices, ingest_uploads, library_view, removal_question, remove_document
+from ui.render import document_html
 
 GWR_2019 = "2019-03-05_gwr-2019.txt"
 QUESTION = "2019年政府工作报告提出的国内生产总值增长预期目标是多少？"
@@ -34,6 +35,7 @@ def services(settings: Settings, fake_index: SpeechIndex, corpus_dir: Path) -> S
 def test_a_turn_streams_then_shows_the_verified_answer_with_its_sources(services: Services) -> None:
     views = list(answer_turn(services.chain, QUESTION, [], [], SearchFilters()))
     assert views[0].chat[-1]["content"] == "正在检索资料……"
+    assert views[0].sources == "" and views[0].citations == []  # the previous answer's cards leave at once
     shown = [v.chat[-1]["content"] for v in views[:-1]]
     assert any("逐句核对原文后显示" in s for s in shown)  # progress while the model writes
     assert not any("6%－6.5%" in s for s in shown)  # the unverified draft is never shown, so nothing is withdrawn
@@ -65,10 +67,47 @@ def test_a_failing_model_gives_a_sentence_and_a_logged_trace(
 
 def test_filters_from_the_panel() -> None:
     assert filters_of(["a.txt"], "讲话", None, "2018", None) == SearchFilters(("a.txt",), "讲话", None, 2018, None)
-    assert filters_of(None, "", "", None, "") == SearchFilters()
+    assert filters_of(None, "", "", None, "") == SearchFilters()  # 不限 ("") and a cleared box mean no bound
 
 
-def test_library_upload_list_and_remove(services: Services, tmp_path: Path) -> None:
+def test_filter_choices_show_titles_and_can_be_undone(services: Services) -> None:
+    offered = FilterChoices.of(services.index.store)
+    assert offered.docs == [("2019年国务院政府工作报告（2019-03-05）", GWR_2019)]
+    assert offered.years == [("不限", ""), ("2019", "2019")]
+    assert offered.genres[0] == offered.speakers[0] == ("不限", "")
+
+
+def test_a_refusal_names_the_filter_that_may_have_caused_it(services: Services) -> None:
+    titles = {GWR_2019: "2019年国务院政府工作报告（2019-03-05）"}
+    outside = filter_note("2018年政府工作报告的赤字率是多少？", SearchFilters(year_from=2019, year_to=2020), titles)
+    assert outside.startswith("问题提到2018年，但当前筛选不包含这一年份的文件") and "年份：2019–2020" in outside
+    by_doc = filter_note("赤字率是多少？", SearchFilters(docs=(GWR_2019,)), titles)
+    assert "当前筛选可能排除了能回答的资料" in by_doc and "文档：2019年国务院政府工作报告（2019-03-05）" in by_doc
+    assert filter_note("赤字率是多少？", SearchFilters(), titles) == ""
+    views = list(answer_turn(services.chain, "2018年的赤字率是多少？", [], [], SearchFilters(year_from=2030)))
+    refusal = views[-1].chat[-1]["content"]  # nothing in the index is from 2030 or later
+    assert refusal.startswith("⚠️") and "原因：" in refusal and "年份：2030–不限" in refusal and "清除筛选" in refusal
+
+
+def test_a_question_about_a_document_the_filters_exclude_is_refused_naming_it(services: Services) -> None:
+    question = "2019年政府工作报告提出的国内生产总值增长预期目标是多少？"
+    final = list(answer_turn(services.chain, question, [], [], SearchFilters(year_to=2018)))[-1]
+    refusal = final.chat[-1]["content"]  # the fake model would have answered: the refusal comes first
+    assert "原因：问题所问的《2019年国务院政府工作报告》不在当前筛选范围内" in refusal and "年份：不限–2018" in refusal
+
+
+def test_stop_replaces_the_progress_message() -> None:
+    progress = [
+        {"role": "user", "content": "问"},
+        {"role": "assistant", "content": [{"type": "text", "text": "正在检索资料……"}]},
+    ]
+    chat, status = stopped(progress)
+    assert chat[-1]["content"] == "（已停止，未作答。）" and status == "已停止。"
+    answered = [{"role": "assistant", "content": "国内生产总值增长6%－6.5%。"}]
+    assert stopped(answered)[0] == answered  # a finished answer stays
+
+
+def test_library_upload_list_confirm_and_remove(services: Services, tmp_path: Path) -> None:
     good = tmp_path / "2024-06-01_water.txt"
     good.write_text(
         "---\ntitle: 全省水利工作会议讲话\ndate: 2024-06-01\n---\n\n今年全省新建小型水库36座。\n", encoding="utf-8"
@@ -77,10 +116,28 @@ def test_library_upload_list_and_remove(services: Services, tmp_path: Path) -> N
     empty.write_text("", encoding="utf-8")
     message = ingest_uploads(services, [str(good), str(empty)], lambda files: files)
     assert "新增 1" in message and "未导入 **empty.txt**：文件是空的" in message
-    assert any(row[-1] == good.name for row in library_rows(services, "水利"))
-    assert remove_document(services, good.name) == f"已删除 {good.name}。"
+    uploads = services.settings.data_dir / "uploads"
+    assert sorted(p.name for p in uploads.iterdir()) == [good.name]  # the failed file left no copy
+    rows, ids = library_view(services, "水利")
+    assert rows == [["全省水利工作会议讲话", "2024-06-01", "", 1]] and ids == [good.name]
+    assert ("全省水利工作会议讲话（2024-06-01）", good.name) in document_choices(services)
+    assert "确定要删除《全省水利工作会议讲话》" in removal_question(services, good.name)
+    assert removal_question(services, None) == ""
+    assert remove_document(services, good.name) == "已删除《全省水利工作会议讲话》。"
+    assert not (uploads / good.name).exists()  # the uploaded copy goes with its document
     assert remove_document(services, good.name) == f"{good.name} 不在文库中。"
-    assert not library_rows(services, "水利")
+    assert library_view(services, "水利") == ([], [])
+    assert (services.settings.corpus_dir / GWR_2019).exists()  # a corpus file is never deleted
+
+
+def test_uploaded_headings_are_escaped_and_the_outline_links_to_them(services: Services, tmp_path: Path) -> None:
+    hostile = tmp_path / "2024-07-01_markup.txt"
+    hostile.write_text("测试讲话\n\n一、<img src=x onerror=alert(1)>总体要求\n\n今年要植树一万亩。\n", encoding="utf-8")
+    ingest_uploads(services, [str(hostile)], lambda files: files)
+    outline, view = document_html(services.index.store, hostile.name)
+    assert "<img" not in outline and "<img" not in view and "&lt;img src=x" in outline
+    anchor = outline.split('href="#')[1].split('"')[0]
+    assert f'id="{anchor}"' in view  # the outline item scrolls to its heading
 
 
 def test_document_view_highlights_the_span(services: Services) -> None:
