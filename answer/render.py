@@ -9,6 +9,7 @@ from answer.attribution import AttributedClause, source_span
 from answer.types import Citation
 from retrieval.types import Passage
 from zhtext.normalize import Normalized
+from zhtext.sentences import CONTINUES
 
 _ENDS_SENTENCE = re.compile(r"[。！？；;!?…][”’」』）)》】]*$")
 _FINAL_PUNCTUATION = re.compile(r"[。！？；;!?]+$")
@@ -39,6 +40,8 @@ def render(attributed: list[AttributedClause], passages: Sequence[Passage]) -> t
         end = _FINAL_PUNCTUATION.search(text)
         parts.append(text[: end.start()] + tag + end.group() if end else text + tag)
     text = "".join(_join(parts))
+    if CONTINUES.match(text):  # the source's own sentence leans on one not shown: mark the excerpt
+        text = "……" + text
     return (text[:-1] + "。" if text.endswith(("；", ";", "，")) else text), citations
 
 

@@ -20,6 +20,11 @@ _CLOSERS = set("”’」』）)》】\"'")
 _OPEN_QUOTES = {"“": "”", "「": "」", "『": "』", "《": "》"}
 SOFT_BREAKS = "，、：:,"  # where a too-long sentence may be cut
 # Where a clause of an answer ends (a list line ends at its line break, a lead-in at its colon).
+# A sentence that opens with one of these leans on the sentence before it (特别是要…, 同时…, 为此…): shown first in an
+# answer, it reads as cut mid-thought unless marked as an excerpt.
+CONTINUES = re.compile(
+    r"^(特别是|尤其是|同时|此外|另外|因此|所以|但是|然而|而且|并且|其中|对此|为此|由此|从而|进而|这些|这是|这就)"
+)
 CLAUSE_END = re.compile(r"(?<=[。！？；;!?\n：:])")
 PHRASE_END = re.compile(r"[。！？；;!?\n，,：:]")
 

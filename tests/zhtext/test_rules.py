@@ -9,7 +9,7 @@ from zhtext.normalize import Normalized, normalize, without_quote_marks
 from zhtext.numerals import cn_int, digits, to_cn
 from zhtext.ordinals import Plenum, congress_ordinals, plenums, study_sessions
 from zhtext.places import PROVINCIAL_REPORT, provinces_in
-from zhtext.sentences import heading_of, sentence_spans
+from zhtext.sentences import CONTINUES, heading_of, sentence_spans
 from zhtext.terms import holds, quoted_terms
 from zhtext.years import arabic_years, first_year, years_in
 
@@ -121,3 +121,12 @@ def test_a_users_word_is_held_by_the_sources_equivalent() -> None:
     assert holds("规模以上工业增加值增长7%", "规上")  # Guizhou 2026
     assert holds("居民消费价格涨幅3%左右", "CPI")
     assert not holds("粮食产量稳定在1.3万亿斤以上", "经济增速")
+
+
+def test_sentences_that_lean_on_the_one_before() -> None:
+    # from the 19th Congress report: shown alone, it starts mid-thought
+    assert CONTINUES.match("特别是要坚决打好防范化解重大风险、精准脱贫、污染防治的攻坚战")
+    assert CONTINUES.match("为此，要切实加强干部队伍建设。")
+    # sentences that stand on their own, including ones that start with 这 or 同 inside a longer word
+    for standalone in ("这次会议是经省委同意召开的。", "同志们，今年的任务很重。", "今年赤字率拟按4%左右安排。"):
+        assert not CONTINUES.match(standalone)
