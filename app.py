@@ -99,7 +99,14 @@ def main() -> None:
         if thread.name.startswith("speechqa-"):
             thread.join()
     demo.queue(default_concurrency_limit=settings.app_concurrency)
-    demo.launch(server_name=settings.host, server_port=settings.port, css=CSS, js=chinese_ui_js(), footer_links=["api"])
+    demo.launch(
+        server_name=settings.host,
+        server_port=settings.port,
+        css=CSS,
+        js=chinese_ui_js(),
+        footer_links=["api"],
+        max_file_size=f"{settings.max_file_mb:g}mb",  # Gradio refuses a larger upload before writing it to disk
+    )
 
 
 if __name__ == "__main__":

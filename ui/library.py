@@ -39,20 +39,30 @@ def uploads_dir(services: Services) -> Path:
 
 
 def ingest_uploads(services: Services, files: list[Any], progress: Callable[[Iterable[Path]], Iterable[Path]]) -> str:
-    """Copy uploaded files into the data folder and ingest them; a summary with a plain reason per failed file."""
+    """Copy uploaded files into the data folder and ingest them; a summary with a plain reason per failed file.
+    Limits are checked before copying (a refused file never reaches the data folder), and a file that fails to
+    ingest leaves no copy behind."""
     if not files:
         return "请先选择文件。"
+    settings = services.settings
     folder = uploads_dir(services)
     folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for f in files:
+    paths, refused = [], []
+    for i, f in enumerate(files):
         src = Path(f if isinstance(f, str) else f.name)
-        target = folder / Path(getattr(f, "orig_name", None) or src.name).name
-        shutil.copyfile(src, target)
-        paths.append(target)
-    report = ingest(paths, services.settings, services.index, progress=progress)
-    for name, _ in report.failed:  # a file that was not ingested leaves no copy behind
+        name = Path(getattr(f, "orig_name", None) or src.name).name
+        size_mb = src.stat().st_size / 2**20 if src.exists() else 0.0
+        if i >= settings.max_upload_files:
+            refused.append((name, f"一次最多导入 {settings.max_upload_files} 个文件，这个文件没有导入"))
+        elif size_mb > settings.max_file_mb:
+            refused.append((name, f"文件过大（{size_mb:.1f} MB，上限 {settings.max_file_mb:g} MB）"))
+        else:
+            shutil.copyfile(src, folder / name)
+            paths.append(folder / name)
+    report = ingest(paths, settings, services.index, progress=progress)
+    for name, _ in report.failed:
         (folder / name).unlink(missing_ok=True)
+    report.failed.extend(refused)
     services.changed()
     return summary(report)
 

@@ -130,6 +130,21 @@ def test_library_upload_list_confirm_and_remove(services: Services, tmp_path: Pa
     assert (services.settings.corpus_dir / GWR_2019).exists()  # a corpus file is never deleted
 
 
+def test_uploads_over_the_limits_are_refused_before_copying(services: Services, tmp_path: Path) -> None:
+    small = services.settings.model_copy(update={"max_file_mb": 0.001, "max_upload_files": 2})
+    limited = Services(small, services.index, services.searcher, services.chain)
+    files = []
+    for n, size in enumerate((100, 5000, 100)):  # bytes; the limit is about 1,048
+        f = tmp_path / f"2024-08-0{n + 1}_upload{n}.txt"
+        f.write_text("测试讲话\n\n" + "植" * (size // 3), encoding="utf-8")
+        files.append(str(f))
+    message = ingest_uploads(limited, files, lambda fs: fs)
+    assert "新增 1" in message
+    assert "未导入 **2024-08-02_upload1.txt**：文件过大" in message
+    assert "未导入 **2024-08-03_upload2.txt**：一次最多导入 2 个文件" in message
+    assert sorted(p.name for p in (small.data_dir / "uploads").iterdir()) == ["2024-08-01_upload0.txt"]
+
+
 def test_uploaded_headings_are_escaped_and_the_outline_links_to_them(services: Services, tmp_path: Path) -> None:
     hostile = tmp_path / "2024-07-01_markup.txt"
     hostile.write_text("测试讲话\n\n一、<img src=x onerror=alert(1)>总体要求\n\n今年要植树一万亩。\n", encoding="utf-8")
