@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import chromadb
+from filelock import FileLock, Timeout
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
@@ -14,11 +16,31 @@ from config import Settings
 from ingest.chunking import Chunk
 from ingest.keyword import KeywordIndex, TokenizerName
 from ingest.metadata import DocMeta
-from ingest.store import DocumentStore, chunk_id
+from ingest.store import DocumentStore, StoredChunk, StoredDocument, chunk_id
 from targets.table import TargetTable
 from targets.table import refresh as refresh_targets
 
 COLLECTION = "speeches"
+log = logging.getLogger("speechqa.index")
+
+
+def _metadata(
+    doc_id: str, meta: DocMeta | StoredDocument, section: str, start: int, end: int, paragraph: int, index: int
+) -> dict[str, str | int]:
+    """A chunk's metadata in Chroma: what filters and citations read back."""
+    return {
+        "doc_id": doc_id,
+        "title": meta.title,
+        "speaker": meta.speaker,
+        "date": meta.date,
+        "year": meta.year,
+        "genre": meta.genre,
+        "section": section,
+        "start": start,
+        "end": end,
+        "paragraph": paragraph,
+        "chunk": index,
+    }
 
 
 def index_folder(settings: Settings) -> Path:
@@ -39,6 +61,9 @@ class SpeechIndex:
     vectors: Chroma
     keyword_dir: Path
     bm25_tokenizer: TokenizerName
+    # One writer at a time, across processes and threads: every change holds it from its first vector to its commit,
+    # so a repair that holds it knows that vectors no chunk owns were left by a writer that died.
+    lock: FileLock
     _keyword: KeywordIndex | None = None
     _targets: TargetTable | None = None
     _targets_stamp: str = ""
@@ -56,51 +81,60 @@ class SpeechIndex:
             client=client,
             collection_metadata={"hnsw:space": "cosine"},
         )
-        index = cls(DocumentStore(folder / "documents.sqlite"), vectors, folder / "bm25", settings.bm25_tokenizer)
+        store = DocumentStore(folder / "documents.sqlite")
+        index = cls(store, vectors, folder / "bm25", settings.bm25_tokenizer, FileLock(folder / "write.lock"))
         index.repair()
         return index
 
-    def repair(self) -> None:
-        """Drop vectors no committed chunk owns (left by an interrupted ingest); refresh a stale keyword index."""
-        stored = {c.id for c in self.store.all_chunks()}
-        orphans = [i for i in self.vectors.get(include=[])["ids"] if i not in stored]
-        if orphans:
-            self.vectors.delete(ids=orphans)
-        self.keyword()
+    def repair(self) -> bool:
+        """If no one is writing: drop vectors no committed chunk owns (left by an ingest that died) and embed
+        committed chunks that have no vector. A reader never waits and never repairs while another process or
+        thread writes (it would take a live ingest's vectors for orphans). Returns whether it ran."""
+        try:
+            self.lock.acquire(timeout=0)
+        except Timeout:
+            log.info("another writer holds %s: repair left to it", self.lock.lock_file)
+            return False
+        try:
+            chunks = {c.id: c for c in self.store.all_chunks()}
+            vector_ids = set(self.vectors.get(include=[])["ids"])
+            orphans = [i for i in vector_ids if i not in chunks]
+            if orphans:
+                self.vectors.delete(ids=orphans)
+            missing = [c for i, c in chunks.items() if i not in vector_ids]
+            if missing:
+                log.warning("%d committed chunks had no vector: embedding them again", len(missing))
+                self._embed_stored(missing)
+            self.keyword()
+        finally:
+            self.lock.release()
+        return True
+
+    def _embed_stored(self, chunks: list[StoredChunk]) -> None:
+        docs = {d.doc_id: d for d in self.store.documents()}
+        metadatas = [_metadata(c.doc_id, docs[c.doc_id], c.section, c.start, c.end, c.paragraph, c.idx) for c in chunks]
+        self.vectors.add_texts([c.text for c in chunks], metadatas=metadatas, ids=[c.id for c in chunks])
 
     def add_document(self, path: Path, meta: DocMeta, text: str, content_hash: str, chunks: list[Chunk]) -> None:
-        """Embed and store the new version, commit it, then drop the old version's vectors."""
+        """Embed and store the new version, commit it, then drop the old version's vectors (under the lock)."""
         doc_id = path.name
-        old_ids = self.store.chunk_ids(doc_id)
         ids = [chunk_id(doc_id, content_hash, c.index) for c in chunks]
-        metadatas = [
-            {
-                "doc_id": doc_id,
-                "title": meta.title,
-                "speaker": meta.speaker,
-                "date": meta.date,
-                "year": meta.year,
-                "genre": meta.genre,
-                "section": c.section,
-                "start": c.start,
-                "end": c.end,
-                "paragraph": c.paragraph,
-                "chunk": c.index,
-            }
-            for c in chunks
-        ]
-        if chunks:
-            self.vectors.add_texts([c.text for c in chunks], metadatas=metadatas, ids=ids)
-        self.store.commit_document(path, meta, text, content_hash, chunks)
-        stale = [i for i in old_ids if i not in set(ids)]
-        if stale:
-            self.vectors.delete(ids=stale)
+        metadatas = [_metadata(doc_id, meta, c.section, c.start, c.end, c.paragraph, c.index) for c in chunks]
+        with self.lock:
+            old_ids = self.store.chunk_ids(doc_id)
+            if chunks:
+                self.vectors.add_texts([c.text for c in chunks], metadatas=metadatas, ids=ids)
+            self.store.commit_document(path, meta, text, content_hash, chunks)
+            stale = [i for i in old_ids if i not in set(ids)]
+            if stale:
+                self.vectors.delete(ids=stale)
 
     def remove_document(self, doc_id: str) -> bool:
-        old_ids = self.store.chunk_ids(doc_id)
-        removed = self.store.remove(doc_id)
-        if old_ids:
-            self.vectors.delete(ids=old_ids)
+        with self.lock:
+            old_ids = self.store.chunk_ids(doc_id)
+            removed = self.store.remove(doc_id)
+            if old_ids:
+                self.vectors.delete(ids=old_ids)
         return removed
 
     def targets(self) -> TargetTable:

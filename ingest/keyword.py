@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import shutil
+import threading
+import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal
 
 import bm25s
 import numpy as np
+from filelock import FileLock
 
 from zhtext.normalize import HAN_RUN, nfkc
 
@@ -71,20 +75,21 @@ class KeywordIndex:
         return cls(bm25, list(ids), tokenizer, stamp)
 
     def save(self, folder: Path) -> None:
-        """Write to a temporary folder and swap it in, so readers never see half an index."""
-        tmp = folder.with_name(folder.name + ".tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
+        """Write to a temporary folder of this writer's own and swap it in, so readers never see half an index;
+        the swap holds a lock, since threads and processes that saw the same change all save."""
+        unique = f"{os.getpid()}-{threading.get_ident()}-{uuid.uuid4().hex[:8]}"
+        tmp = folder.with_name(f"{folder.name}.tmp-{unique}")
         tmp.mkdir(parents=True)
         if self.ids:
             self.bm25.save(str(tmp), show_progress=False)
         (tmp / "speechqa.json").write_text(
             json.dumps({"ids": self.ids, "tokenizer": self.tokenizer, "stamp": self.stamp}), encoding="utf-8"
         )
-        old = folder.with_name(folder.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        if folder.exists():
-            folder.rename(old)
-        tmp.rename(folder)
+        old = folder.with_name(f"{folder.name}.old-{unique}")
+        with FileLock(folder.with_name(folder.name + ".lock")):
+            if folder.exists():
+                folder.rename(old)
+            tmp.rename(folder)
         shutil.rmtree(old, ignore_errors=True)
 
     @classmethod

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -67,6 +68,39 @@ def chunk_id(doc_id: str, content_hash: str, index: int) -> str:
     return f"{doc_id}#{content_hash[:12]}#{index}"
 
 
+class ThreadConnections:
+    """One SQLite connection per thread, in WAL mode: a connection shared by the app's threads mixes their
+    transactions ("cannot start a transaction within a transaction"); WAL lets readers run beside one writer."""
+
+    def __init__(self, path: Path, schema: str) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path, self._schema = path, schema
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self.get()  # the schema exists once the constructor returns
+
+    def get(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA foreign_keys=ON")
+            with self._lock:
+                if not self._all:
+                    db.executescript(self._schema)
+                self._all.append(db)
+            self._local.db = db
+        return db
+
+    def close(self) -> None:
+        with self._lock:
+            for db in self._all:
+                db.close()
+            self._all.clear()
+        self._local = threading.local()
+
+
 @contextmanager
 def write_transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """All of a write or none of it, on a connection opened with isolation_level=None (the store, the targets
@@ -84,11 +118,11 @@ class DocumentStore:
     """SQLite-backed store of documents and chunks."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA foreign_keys=ON")
-        self._db.executescript(_SCHEMA)
+        self._connections = ThreadConnections(path, _SCHEMA)
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        return self._connections.get()
 
     def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
         return write_transaction(self._db)
@@ -174,7 +208,7 @@ class DocumentStore:
         return digest.hexdigest()
 
     def close(self) -> None:
-        self._db.close()
+        self._connections.close()
 
 
 _DOC_COLUMNS = "doc_id, path, title, speaker, date, year, genre, source, text, content_hash, n_chunks"

@@ -12,7 +12,7 @@ from contextlib import AbstractContextManager
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
-from ingest.store import DocumentStore, StoredDocument, write_transaction
+from ingest.store import DocumentStore, StoredDocument, ThreadConnections, write_transaction
 from targets.extract import NATIONAL, TargetCell, extract
 
 FILE_NAME = "targets.sqlite"
@@ -47,10 +47,11 @@ class TargetTable:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA foreign_keys=ON")
-        self._db.executescript(_SCHEMA)
+        self._connections = ThreadConnections(path, _SCHEMA)
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        return self._connections.get()
 
     @classmethod
     def in_folder(cls, folder: Path) -> TargetTable:
@@ -104,7 +105,7 @@ class TargetTable:
         return Source(doc_id, *(row or (doc_id, "")))
 
     def close(self) -> None:
-        self._db.close()
+        self._connections.close()
 
 
 def refresh(store: DocumentStore, folder: Path) -> TargetTable:
