@@ -60,6 +60,17 @@ def prepare(path: Path, settings: Settings) -> PreparedDocument:
     return PreparedDocument(path, meta, text, hashlib.sha256(fingerprint.encode("utf-8")).hexdigest())
 
 
+def _same_name_elsewhere(index: SpeechIndex, path: Path) -> str:
+    """The other file an indexed document of this name came from, if that file still exists ("" otherwise).
+    Document ids are file names (the evaluation's contract), so a second live file of the same name must not
+    silently replace the first (an upload named like a report would be cited as the report); a file that moved
+    or was renamed away updates its document as before."""
+    stored = index.store.document(path.name)
+    if stored is None or Path(stored.path).resolve() == path.resolve() or not Path(stored.path).exists():
+        return ""
+    return stored.path
+
+
 def discover(paths: Iterable[Path]) -> list[Path]:
     """Files named directly, plus every file (not hidden) below the folders named."""
     found: list[Path] = []
@@ -91,6 +102,10 @@ def ingest(
             doc = prepare(path, settings)
         except IngestError as exc:
             report.failed.append((path.name, str(exc)))
+            continue
+        conflict = _same_name_elsewhere(index, path)
+        if conflict:
+            report.failed.append((path.name, f"name conflict: a document of this name came from {conflict}"))
             continue
         previous = index.store.content_hash(path.name)
         if previous == doc.content_hash:

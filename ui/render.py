@@ -111,4 +111,6 @@ def reason_zh(reason: str) -> str:
     for prefix, words in _INGEST_PREFIXES:
         if reason.startswith(prefix):
             return words
+    if reason.startswith("name conflict"):
+        return "文库中已有同名文档（来自另一个文件），为免把它替换掉，这个文件没有导入；请改名后再上传"
     return "文件过大：" + reason if reason.startswith("file too large") else reason

@@ -104,6 +104,21 @@ def test_reingest_is_idempotent_and_changes_replace_chunks(
     assert hits and hits[0][0] in {c.id for c in stored}
 
 
+def test_a_second_file_of_the_same_name_is_a_conflict_not_a_replacement(
+    tmp_path: Path, settings: Settings, fake_index: SpeechIndex
+) -> None:
+    (tmp_path / "corpus").mkdir()
+    real = _write(tmp_path / "corpus", "2019-03-05_gwr-2019.txt", SPEECH)
+    assert ingest([real], settings, fake_index).added == [real.name]
+    (tmp_path / "uploads").mkdir()
+    tampered = _write(tmp_path / "uploads", real.name, SPEECH.replace("5%左右", "99%"))
+    report = ingest([tampered], settings, fake_index)
+    assert not report.ok and report.failed[0][0] == real.name and report.failed[0][1].startswith("name conflict")
+    assert not any("99%" in c.text for c in fake_index.store.all_chunks())  # the real text stays
+    real.unlink()  # the original moved away: the file of that name now updates its document as before
+    assert ingest([tampered], settings, fake_index).updated == [real.name]
+
+
 def test_remove_drops_vectors_keywords_and_text(tmp_path: Path, settings: Settings, fake_index: SpeechIndex) -> None:
     path = _write(tmp_path, "speech.txt", SPEECH)
     ingest([path], settings, fake_index)

@@ -130,6 +130,15 @@ def test_library_upload_list_confirm_and_remove(services: Services, tmp_path: Pa
     assert (services.settings.corpus_dir / GWR_2019).exists()  # a corpus file is never deleted
 
 
+def test_an_upload_named_like_a_library_document_is_a_conflict(services: Services, tmp_path: Path) -> None:
+    tampered = tmp_path / GWR_2019
+    tampered.write_text("2019年国务院政府工作报告\n\n今年国内生产总值增长预期目标是99%。\n", encoding="utf-8")
+    message = ingest_uploads(services, [str(tampered)], lambda fs: fs)
+    assert f"未导入 **{GWR_2019}**：文库中已有同名文档" in message and "新增 0" in message
+    assert "99%" not in services.index.store.document(GWR_2019).text  # the real report stays
+    assert not (services.settings.data_dir / "uploads" / GWR_2019).exists()
+
+
 def test_uploads_over_the_limits_are_refused_before_copying(services: Services, tmp_path: Path) -> None:
     small = services.settings.model_copy(update={"max_file_mb": 0.001, "max_upload_files": 2})
     limited = Services(small, services.index, services.searcher, services.chain)
