@@ -16,6 +16,7 @@ import gradio as gr
 
 from config import get_settings
 from ui import chat, library, quiz, targets
+from ui.access import Access, AccessError, load_users
 from ui.context import AppContext, Services
 from ui.locale import chinese_ui_js
 from ui.render import SCROLL_TO_QUOTE, document_html
@@ -41,9 +42,9 @@ CSS = """
 """
 
 
-def build_app(services: Services) -> gr.Blocks:
+def build_app(services: Services, access: Access | None = None) -> gr.Blocks:
     """The whole app: one tab per panel, the cross-panel links, and the /ask API."""
-    ctx = AppContext(services)
+    ctx = AppContext(services, access or Access({}))
     with gr.Blocks(title="speechqa · 政策讲话问答") as demo:
         gr.Markdown(
             "## speechqa · 政策讲话与报告问答\n"
@@ -57,7 +58,8 @@ def build_app(services: Services) -> gr.Blocks:
             with gr.Tab("历年目标", id="targets"):
                 targets.build(ctx)
             with gr.Tab("文库", id="library"):  # last: its changes refresh the lists the other tabs registered
-                viewer, outline = library.build(ctx)
+                shelf = library.build(ctx)
+        viewer, outline = shelf.viewer, shelf.outline
 
         def open_citation(label: str | None, located: chat.Located):
             if not label or label not in located:
@@ -79,6 +81,12 @@ def build_app(services: Services) -> gr.Blocks:
             api_visibility="private",
         )
 
+        def library_controls(request: gr.Request):  # readers do not see what they may not use
+            allowed = ctx.access.may_change_library(request)
+            return tuple(gr.update(visible=allowed) for _ in shelf.admin_only)
+
+        demo.load(library_controls, None, shelf.admin_only, api_visibility="private")
+
         def ask(question: str) -> dict:
             """Answer one question; returns the same JSON object as `speechqa ask --json`."""
             return services.chain.answer(question).public()
@@ -90,11 +98,15 @@ def build_app(services: Services) -> gr.Blocks:
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     settings = get_settings()
+    try:
+        access = Access.for_host(load_users(settings.users_file), settings.host)
+    except AccessError as exc:
+        raise SystemExit(f"speechqa: {exc}") from exc
     services = Services.create(settings)
     if not services.index.store.documents():
         print(f"speechqa: the index is empty; run `speechqa ingest` (corpus: {settings.corpus_dir})")
     services.warm_up()
-    demo = build_app(services)  # the quiz tab builds its item bank on a thread of its own
+    demo = build_app(services, access)  # the quiz tab builds its item bank on a thread of its own
     for thread in threading.enumerate():  # serve once everything is warm: the first question pays no loading
         if thread.name.startswith("speechqa-"):
             thread.join()
@@ -106,6 +118,8 @@ def main() -> None:
         js=chinese_ui_js(),
         footer_links=["api"],
         max_file_size=f"{settings.max_file_mb:g}mb",  # Gradio refuses a larger upload before writing it to disk
+        auth=access.login if access.users else None,
+        auth_message="speechqa · 请登录（读者可以提问、阅读和练习；管理员还可以修改文库）",
     )
 
 

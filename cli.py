@@ -101,6 +101,28 @@ def remove(names: Annotated[list[str], typer.Argument(help="document file names,
         raise typer.Exit(2)
 
 
+@app.command()
+def user(
+    name: Annotated[str, typer.Argument(help="the sign-in name")],
+    role: Annotated[str, typer.Option(help="admin (may change the library) or reader")] = "reader",
+    users_file: Annotated[
+        Path | None, typer.Option(help="default: the users_file setting, else data/users.json")
+    ] = None,
+) -> None:
+    """Add a user of the app, or change one's role or password (asked for twice, stored as a scrypt hash)."""
+    from ui.access import AccessError, save_user
+
+    settings = get_settings()
+    path = users_file or settings.users_file or settings.data_dir / "users.json"
+    password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    try:
+        save_user(path, name, role, password)
+    except AccessError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    console.print(f"{name} ({role}) saved in {path}; serve with SPEECHQA_USERS_FILE={path}")
+
+
 def _searcher():
     from retrieval.hybrid import HybridSearcher
 

@@ -84,6 +84,9 @@ class Settings(BaseSettings):
     draft_loop_copies: int = 3
 
     # Serving
+    # Users and roles (ui/access.py): a JSON file written by `speechqa user`; without one the app serves a single
+    # local administrator and only on a loopback host.
+    users_file: Path | None = None
     host: str = "127.0.0.1"
     port: int = 7860
     app_concurrency: int = 4  # events (library, search) served at once; answers run one at a time (one model)

@@ -47,6 +47,11 @@ def jieba_tokens(text: str) -> list[str]:
 TOKENIZERS: dict[str, Callable[[str], list[str]]] = {"bigram": bigram_tokens, "jieba": jieba_tokens}
 
 
+def _swap_lock(folder: Path) -> FileLock:
+    """Held while the saved index is swapped in and while it is read."""
+    return FileLock(folder.with_name(folder.name + ".lock"))
+
+
 class KeywordIndex:
     """A BM25 index whose rows are chunk ids, with the committed-state stamp it was built from."""
 
@@ -86,7 +91,7 @@ class KeywordIndex:
             json.dumps({"ids": self.ids, "tokenizer": self.tokenizer, "stamp": self.stamp}), encoding="utf-8"
         )
         old = folder.with_name(f"{folder.name}.old-{unique}")
-        with FileLock(folder.with_name(folder.name + ".lock")):
+        with _swap_lock(folder):
             if folder.exists():
                 folder.rename(old)
             tmp.rename(folder)
@@ -94,11 +99,13 @@ class KeywordIndex:
 
     @classmethod
     def load(cls, folder: Path) -> KeywordIndex | None:
-        meta_file = folder / "speechqa.json"
-        if not meta_file.exists():
-            return None
-        meta = json.loads(meta_file.read_text(encoding="utf-8"))
-        bm25 = bm25s.BM25.load(str(folder), show_progress=False) if meta["ids"] else bm25s.BM25()
+        """The saved index, read under the swap's lock (a save swapping folders mid-read left files missing)."""
+        with _swap_lock(folder):
+            meta_file = folder / "speechqa.json"
+            if not meta_file.exists():
+                return None
+            meta = json.loads(meta_file.read_text(encoding="utf-8"))
+            bm25 = bm25s.BM25.load(str(folder), show_progress=False) if meta["ids"] else bm25s.BM25()
         return cls(bm25, meta["ids"], meta["tokenizer"], meta["stamp"])
 
     def search(self, query: str, k: int, docs: set[str] | None = None) -> list[tuple[str, float]]:

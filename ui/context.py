@@ -10,6 +10,7 @@ from answer.chain import AnswerChain
 from config import Settings
 from ingest.index import SpeechIndex
 from retrieval.hybrid import HybridSearcher
+from ui.access import Access
 from ui.render import document_html
 
 log = logging.getLogger("speechqa.app")
@@ -59,6 +60,7 @@ class AppContext:
     """Handed to each panel's build(): the services and the views panels share."""
 
     services: Services
+    access: Access = field(default_factory=lambda: Access({}))  # no users: the single local administrator
     listeners: list = field(default_factory=list)  # callables run after the library changes (refresh dropdowns)
 
     def document_html(self, doc_id: str, start: int | None = None, end: int | None = None) -> str:

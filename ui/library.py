@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
 from ingest.pipeline import IngestReport, ingest
+from ui.access import Access, record
 from ui.context import AppContext, Services
 from ui.render import LIBRARY_HINT, document_html, reason_zh
 
@@ -96,9 +98,62 @@ def remove_document(services: Services, doc_id: str | None) -> str:
     return f"已删除{title}。" if removed else f"{doc_id} 不在文库中。"
 
 
-def build(ctx: AppContext) -> tuple[gr.HTML, gr.HTML]:
-    """The 文库 tab; returns its document viewer and outline, which "在文档中打开" fills."""
-    services = ctx.services
+NOT_ALLOWED = "只有管理员可以修改文库（当前用户：{who}）。"
+
+
+def import_as(
+    access: Access, request: Any, services: Services, files: list[Any], progress: Callable[[Iterable[Path]], Any]
+) -> str:
+    """An administrator's import, recorded in the audit log; anyone else is told no and nothing changes."""
+    who = access.who(request)
+    if not access.may_change_library(request):
+        return NOT_ALLOWED.format(who=who)
+    message = ingest_uploads(services, files, progress)
+    for name in [
+        Path(getattr(f, "orig_name", None) or (f if isinstance(f, str) else f.name)).name for f in files or []
+    ]:
+        stored = services.index.store.document(name)
+        if stored is not None and Path(stored.path).resolve().parent == uploads_dir(services).resolve():
+            record(services.settings.data_dir, who, "import", name, stored.content_hash)
+    return message
+
+
+def remove_as(access: Access, request: Any, services: Services, doc_id: str | None) -> str:
+    """An administrator's removal, recorded in the audit log; anyone else is told no and nothing changes."""
+    if not access.may_change_library(request):
+        return NOT_ALLOWED.format(who=access.who(request))
+    message = remove_document(services, doc_id)
+    if doc_id and message.startswith("已删除"):
+        record(services.settings.data_dir, access.who(request), "remove", doc_id)
+    return message
+
+
+def _removal_controls(ctx: AppContext) -> tuple[Any, ...]:
+    """Pick, 删除…, then a confirmation naming the document: 确认删除 or 取消."""
+    pick = gr.Dropdown(document_choices(ctx.services), label="要删除的文档", value=None, elem_id="sq-remove-pick")
+    ask = gr.Button("删除…", variant="stop", elem_id="sq-remove")
+    with gr.Group(visible=False, elem_id="sq-confirm") as box:
+        text = gr.Markdown()
+        with gr.Row():
+            confirm = gr.Button("确认删除", variant="stop", elem_id="sq-confirm-remove")
+            cancel = gr.Button("取消", elem_id="sq-cancel-remove")
+    return pick, ask, box, text, confirm, cancel
+
+
+@dataclass
+class LibraryPanel:
+    """The components of the 文库 tab that the app wires to: the viewer and outline "在文档中打开" fills, and the
+    controls only administrators see."""
+
+    viewer: gr.HTML
+    outline: gr.HTML
+    admin_only: list[Any]
+
+
+def build(ctx: AppContext) -> LibraryPanel:
+    """The 文库 tab: everyone searches and reads; administrators upload and remove (checked in each handler, the
+    controls are also hidden from readers)."""
+    services, access = ctx.services, ctx.access
     rows, ids = library_view(services)
     shown_ids = gr.State(ids)
     with gr.Row():
@@ -108,16 +163,8 @@ def build(ctx: AppContext) -> tuple[gr.HTML, gr.HTML]:
             uploads = gr.File(file_count="multiple", label="上传文件（txt md docx pdf html）", elem_id="sq-upload")
             do_ingest = gr.Button("导入上传的文件", elem_id="sq-ingest")
             ingest_log = gr.Markdown(elem_id="sq-ingest-log")
-            with gr.Accordion("删除文档", open=False):
-                remove_pick = gr.Dropdown(
-                    document_choices(services), label="要删除的文档", value=None, elem_id="sq-remove-pick"
-                )
-                remove_btn = gr.Button("删除…", variant="stop", elem_id="sq-remove")
-                with gr.Group(visible=False, elem_id="sq-confirm") as confirm_box:
-                    confirm_text = gr.Markdown()
-                    with gr.Row():
-                        confirm_btn = gr.Button("确认删除", variant="stop", elem_id="sq-confirm-remove")
-                        cancel_btn = gr.Button("取消", elem_id="sq-cancel-remove")
+            with gr.Accordion("删除文档", open=False) as removal:
+                remove_pick, remove_btn, confirm_box, confirm_text, confirm_btn, cancel_btn = _removal_controls(ctx)
         with gr.Column(scale=2):
             outline = gr.HTML(elem_id="sq-outline")
             viewer = gr.HTML(LIBRARY_HINT, elem_id="sq-viewer")
@@ -136,8 +183,11 @@ def build(ctx: AppContext) -> tuple[gr.HTML, gr.HTML]:
     def after_change(message: str) -> tuple[Any, ...]:
         return (message, *[update() for update, _ in listeners])
 
-    def ingest_files(files, progress=gr.Progress(track_tqdm=True)):
-        return after_change(ingest_uploads(services, files, lambda fs: progress.tqdm(fs, desc="导入")))
+    def ingest_files(files, request: gr.Request, progress=gr.Progress(track_tqdm=True)):
+        return after_change(import_as(access, request, services, files, lambda fs: progress.tqdm(fs, desc="导入")))
+
+    def remove(doc_id: str | None, request: gr.Request):
+        return after_change(remove_as(access, request, services, doc_id))
 
     changed = [ingest_log] + [component for _, component in listeners]
     # The log says at once that the import runs; the chosen files are cleared once imported (no second import).
@@ -150,8 +200,8 @@ def build(ctx: AppContext) -> tuple[gr.HTML, gr.HTML]:
         return gr.update(visible=bool(question)), question, "" if question else "请先选择要删除的文档。"
 
     remove_btn.click(confirm_removal, remove_pick, [confirm_box, confirm_text, ingest_log], api_visibility="private")
-    confirm_btn.click(
-        lambda d: after_change(remove_document(services, d)), remove_pick, changed, api_visibility="private"
-    ).then(lambda: gr.update(visible=False), None, confirm_box, api_visibility="private")
+    confirm_btn.click(remove, remove_pick, changed, api_visibility="private").then(
+        lambda: gr.update(visible=False), None, confirm_box, api_visibility="private"
+    )
     cancel_btn.click(lambda: gr.update(visible=False), None, confirm_box, api_visibility="private")
-    return viewer, outline
+    return LibraryPanel(viewer, outline, [uploads, do_ingest, removal])

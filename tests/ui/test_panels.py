@@ -8,28 +8,14 @@ from pathlib import Path
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from answer.chain import AnswerChain
-from config import Settings
-from ingest.index import SpeechIndex
-from ingest.pipeline import ingest
-from retrieval.hybrid import HybridSearcher
 from retrieval.types import SearchFilters
+from tests.ui.conftest import GWR_2019
 from ui.chat import FilterChoices, answer_turn, filter_note, filters_of, stopped
 from ui.context import AppContext, Services
 from ui.library import document_choices, ingest_uploads, library_view, removal_question, remove_document
 from ui.render import document_html
 
-GWR_2019 = "2019-03-05_gwr-2019.txt"
 QUESTION = "2019年政府工作报告提出的国内生产总值增长预期目标是多少？"
-
-
-@pytest.fixture
-def services(settings: Settings, fake_index: SpeechIndex, corpus_dir: Path) -> Services:
-    ingest([corpus_dir / GWR_2019], settings, fake_index)
-    keyword_only = settings.model_copy(update={"fusion_dense_weight": 0.0})
-    searcher = HybridSearcher(fake_index, fake_index.vectors.embeddings, keyword_only)
-    chain = AnswerChain(searcher, keyword_only, FakeListChatModel(responses=["国内生产总值增长6%－6.5%。"]))
-    return Services(keyword_only, fake_index, searcher, chain)
 
 
 def test_a_turn_streams_then_shows_the_verified_answer_with_its_sources(services: Services) -> None:
