@@ -20,6 +20,7 @@ from ingest.store import StoredChunk, StoredDocument
 from retrieval.query import QueryIntent, understand
 from retrieval.types import Passage, SearchFilters
 from zhtext.frames import ASKS_FOR_ITEMS
+from zhtext.instructions import masked
 
 MAX_COMPARED = 3  # a question naming more documents than this is searched across them as one scope
 
@@ -172,7 +173,7 @@ class HybridSearcher:
         if start > para_start:
             sentence_starts = [text.rfind(ch, start, p.start) + 1 for ch in "。；！？"]
             start = min(p.start, max(sentence_starts)) if max(sentence_starts) > 0 else p.start
-        return Passage(**{**asdict(p), "start": start, "end": end, "text": text[start:end]})
+        return Passage(**{**asdict(p), "start": start, "end": end, "text": masked(text[start:end])})
 
 
 def _interleave(rankings: list[list[Passage]]) -> list[Passage]:
@@ -213,7 +214,7 @@ def _passage(
         c.section,
         c.start,
         c.end,
-        c.text,
+        masked(c.text),  # documents are data: a sentence addressed to an assistant never reaches the model
         round(score, 6),
         bm25_rank,
         dense_rank,
