@@ -60,6 +60,8 @@ def ingest(
         console.print(f"[yellow]skipped[/yellow] {name}: {reason}")
     for name in report.missing:
         console.print(f"[yellow]missing[/yellow] {name}: its file is gone; `speechqa remove {name}` drops it")
+    for name, sentence in report.flagged:
+        console.print(f"[yellow]instruction to an assistant, never given to the model[/yellow] {name}: {sentence}")
     if not report.ok:
         raise typer.Exit(2)
 

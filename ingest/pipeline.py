@@ -15,6 +15,7 @@ from ingest.cleaning import clean_body, split_front_matter
 from ingest.index import SpeechIndex
 from ingest.loaders import IngestError, read_raw_text
 from ingest.metadata import DocMeta, infer_metadata
+from zhtext.instructions import instruction_sentences
 
 CHUNKER_VERSION = 1  # bump when chunking or cleaning changes, so unchanged files are re-chunked once
 
@@ -28,6 +29,8 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    # (file name, sentence) for each sentence addressed to an assistant: kept in the text, never given to the model
+    flagged: list[tuple[str, str]] = field(default_factory=list)
     chunks: int = 0
     seconds: float = 0.0
 
@@ -111,6 +114,7 @@ def ingest(
         if previous == doc.content_hash:
             report.unchanged.append(path.name)
             continue
+        report.flagged += [(path.name, doc.text[a:b].strip()) for a, b in instruction_sentences(doc.text)]
         chunks = chunk_text(doc.text, settings.chunk_size, settings.chunk_overlap)
         index.add_document(path, doc.meta, doc.text, doc.content_hash, chunks)
         (report.updated if previous else report.added).append(path.name)

@@ -74,7 +74,12 @@ def summary(report: IngestReport) -> str:
         f"导入完成：新增 {len(report.added)}，更新 {len(report.updated)}，未变 {len(report.unchanged)}，"
         f"失败 {len(report.failed)}（共写入 {report.chunks} 段，{report.seconds:.1f} 秒）。"
     ]
-    return "\n".join(lines + [f"- 未导入 **{name}**：{reason_zh(reason)}" for name, reason in report.failed])
+    lines += [f"- 未导入 **{name}**：{reason_zh(reason)}" for name, reason in report.failed]
+    lines += [
+        f"- ⚠️ **{name}** 中有一句像是对问答助手下的指令，问答时不会读取它：“{said[:60]}”"
+        for name, said in report.flagged
+    ]
+    return "\n".join(lines)
 
 
 def removal_question(services: Services, doc_id: str | None) -> str:
