@@ -41,7 +41,7 @@ from retrieval.query import QueryIntent, understand
 from retrieval.types import Passage, SearchFilters
 from targets.answer import table_answer
 from zhtext.frames import ASKS_COMPARISON
-from zhtext.normalize import Normalized
+from zhtext.normalize import Normalized, has_words
 
 REFUSAL = "抱歉，现有资料中没有找到能回答这个问题的内容，因此无法作答。"
 EMPTY_QUESTION = "请先输入一个问题，例如：2019年政府工作报告提出的国内生产总值增长预期目标是多少？"
@@ -115,8 +115,9 @@ class AnswerChain:
         FinalEvent with the verified answer."""
         started = time.perf_counter()
         question = (question or "").strip()
-        if not question or len(question) > MAX_QUESTION_CHARS:
-            message, reason = (EMPTY_QUESTION, "empty question") if not question else (TOO_LONG, "question too long")
+        if not has_words(question) or len(question) > MAX_QUESTION_CHARS:  # punctuation alone asks nothing
+            long = len(question) > MAX_QUESTION_CHARS
+            message, reason = (TOO_LONG, "question too long") if long else (EMPTY_QUESTION, "empty question")
             empty = AnswerContext(question[:MAX_QUESTION_CHARS], "", "", [], [], id=qid)
             yield FinalEvent(Answer(empty, message, True, [], {"total_ms": 0.0}, reason))
             return

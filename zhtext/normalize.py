@@ -21,6 +21,11 @@ _QUOTE_MARK = re.compile(f"[{QUOTE_MARKS}]")
 _WHITESPACE = re.compile(r"\s+")
 
 
+def has_words(text: str) -> bool:
+    """Whether the text has a character to search for (Han, a letter or a digit): "？？？" or "……" asks nothing."""
+    return bool(HAN_CHAR.search(text) or re.search(r"[^\W_]", text))
+
+
 def nfkc(text: str) -> str:
     """NFKC only, whitespace kept: for keyword tokens, where a space still separates two words."""
     return unicodedata.normalize("NFKC", text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from zhtext.frames import ASKS_COMPARISON, ASKS_FOR_ITEMS, ASKS_TARGET, NOT_FOCUS, STATES_TARGET
-from zhtext.normalize import Normalized, normalize, without_quote_marks
+from zhtext.normalize import Normalized, has_words, normalize, without_quote_marks
 from zhtext.numerals import cn_int, digits, to_cn
 from zhtext.ordinals import Plenum, congress_ordinals, plenums, study_sessions
 from zhtext.places import PROVINCIAL_REPORT, provinces_in
@@ -130,3 +130,10 @@ def test_sentences_that_lean_on_the_one_before() -> None:
     # sentences that stand on their own, including ones that start with 这 or 同 inside a longer word
     for standalone in ("这次会议是经省委同意召开的。", "同志们，今年的任务很重。", "今年赤字率拟按4%左右安排。"):
         assert not CONTINUES.match(standalone)
+
+
+def test_a_question_of_punctuation_alone_has_no_words() -> None:
+    for nothing in ("？？？", "……", "!?", "  ", "——“”"):
+        assert not has_words(nothing)
+    for something in ("GDP？", "十九大", "2019", "e"):
+        assert has_words(something)
