@@ -28,6 +28,7 @@ CSS = """
 .sq-meta {color:#666; font-size:0.85em}
 .sq-passage mark, .sq-doc mark {background:#ffe58a; padding:0 1px}
 .sq-abstain {border-left:4px solid #d48806; background:#fffbe6; padding:8px 10px}
+.sq-claim {border-left:4px solid #d48806; background:#fffbe6; padding:2px 8px; margin:4px 0; font-size:0.85em}
 .sq-little {border-left:4px solid #999; background:#f5f5f5; padding:8px 10px}
 .sq-doc {max-height:640px; overflow-y:auto; line-height:1.8}
 .sq-doc p {margin:0 0 0.8em 0}

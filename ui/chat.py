@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -105,11 +106,22 @@ def answer_turn(
         return
     assert final is not None
     cut = next((cut_words(p.cut, chain.settings) for p in final.parts if p.cut), "")
-    yield final_view(final, asked, history, note, cut)
+    yield final_view(final, asked, history, note, cut, uploaded_documents(chain))
+
+
+def uploaded_documents(chain: AnswerChain) -> frozenset[str]:
+    """The documents that came from the library's uploads (their titles and dates are the uploader's claim)."""
+    uploads = (chain.settings.data_dir / "uploads").resolve()
+    return frozenset(d.doc_id for d in chain.searcher.documents() if Path(d.path).resolve().parent == uploads)
 
 
 def final_view(
-    final: Answer, asked: list[dict[str, str]], history: list[Turn], note: str = "", cut: str = ""
+    final: Answer,
+    asked: list[dict[str, str]],
+    history: list[Turn],
+    note: str = "",
+    cut: str = "",
+    uploaded: frozenset[str] = frozenset(),
 ) -> ChatView:
     """The verified answer in the chat, its sources in the panel, its citations ready to open; a refusal says
     why, and names the active filters when they may have caused it (note); an answer from a draft cut at its limit
@@ -125,7 +137,7 @@ def final_view(
     if cut and not final.abstained:
         status += f"（{cut}，只显示其中已核实的内容。）"
     located = {label: (c.doc, c.quote_start, c.quote_end) for label, c in zip(labels, final.citations)}
-    return ChatView(chat, history + [Turn.of(final)], sources_html(final), status, labels, located)
+    return ChatView(chat, history + [Turn.of(final)], sources_html(final, uploaded), status, labels, located)
 
 
 def stopped(chat: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], str]:

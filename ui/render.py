@@ -33,8 +33,12 @@ def highlight(text: str, start: int, end: int, mark_id: str = "") -> str:
     )
 
 
-def sources_html(answer: Answer) -> str:
-    """Cited passages with title, speaker, date, section and the supporting quote highlighted."""
+UPLOADER_CLAIM = '<div class="sq-claim">上传的文件：标题、讲话人和日期由上传者填写，未经核实。</div>'
+
+
+def sources_html(answer: Answer, uploaded: frozenset[str] = frozenset()) -> str:
+    """Cited passages with title, speaker, date, section and the supporting quote highlighted; a passage from an
+    uploaded document says that its title and date are the uploader's claim (anyone may call a file a report)."""
     if answer.abstained:
         head = f'<div class="sq-abstain"><b>未能作答</b>：{html.escape(answer.reason or "资料不足")}</div>'
         shown = answer.retrieved[:3]
@@ -49,7 +53,8 @@ def sources_html(answer: Answer) -> str:
             f'<div class="sq-source" id="sq-src-{c.marker}"><h4>[{c.marker}] {html.escape(c.title)}</h4>'
             f'<div class="sq-meta">{html.escape(c.speaker)} · {html.escape(c.date or "日期不详")}'
             f" · {html.escape(c.section or '—')} · {html.escape(c.doc)}</div>"
-            f'<div class="sq-passage">{highlight(c.text, q0, q1)}</div></div>'
+            + (UPLOADER_CLAIM if c.doc in uploaded else "")
+            + f'<div class="sq-passage">{highlight(c.text, q0, q1)}</div></div>'
         )
     little = '<div class="sq-little">检索到的相关内容很少，请核对原文。</div>' if len(answer.retrieved) < 2 else ""
     return little + "".join(cards)
