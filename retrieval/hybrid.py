@@ -6,6 +6,7 @@ import dataclasses
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any, Protocol
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -20,7 +21,7 @@ from ingest.store import StoredChunk, StoredDocument
 from retrieval.query import QueryIntent, understand
 from retrieval.types import Passage, SearchFilters
 from zhtext.frames import ASKS_FOR_ITEMS
-from zhtext.instructions import masked
+from zhtext.instructions import instruction_sentences, masked
 
 MAX_COMPARED = 3  # a question naming more documents than this is searched across them as one scope
 
@@ -97,12 +98,13 @@ class HybridSearcher:
         docs = self.documents()
         intent = understand(question, docs) if mode == "hybrid" else QueryIntent()
         allowed = {d.doc_id for d in docs if filters.admits(d)}
-        query, filtered_out = question, frozenset[str]()
+        query, filtered_out, allowed_before = question, frozenset[str](), set(allowed)
         if intent.doc_ids is not None and allowed & intent.doc_ids:
             allowed &= intent.doc_ids
             query = intent.content
-        elif intent.doc_ids:
-            filtered_out = frozenset(intent.doc_ids)
+        excluded = frozenset(d for d in intent.doc_ids or () if d not in allowed_before)
+        if excluded and (excluded == intent.doc_ids or len(intent.doc_ids or ()) <= MAX_COMPARED):
+            filtered_out = excluded  # all the named documents, or one of the two or three a comparison names
         vector = self.embeddings.embed_query(query) if mode in ("hybrid", "dense") else []
         if intent.doc_ids is not None and 2 <= len(allowed) <= MAX_COMPARED:
             passages = _interleave([self._ranked(query, vector, k, {d}, mode) for d in sorted(allowed)])[:k]
@@ -173,7 +175,9 @@ class HybridSearcher:
         if start > para_start:
             sentence_starts = [text.rfind(ch, start, p.start) + 1 for ch in "。；！？"]
             start = min(p.start, max(sentence_starts)) if max(sentence_starts) > 0 else p.start
-        return Passage(**{**asdict(p), "start": start, "end": end, "text": masked(text[start:end])})
+        return Passage(
+            **{**asdict(p), "start": start, "end": end, "text": masked_span(self._by_id()[p.doc], start, end)}
+        )
 
 
 def _interleave(rankings: list[list[Passage]]) -> list[Passage]:
@@ -201,20 +205,38 @@ def fuse(
     return fused
 
 
+@lru_cache(maxsize=256)
+def _masked_document(doc_id: str, content_hash: str, text: str) -> str:
+    """The document with its sentences addressed to an assistant blanked, found on the whole text (a chunk border
+    may cut such a sentence from its payload); cached per version."""
+    return masked(text)
+
+
+def masked_span(doc: StoredDocument, start: int, end: int) -> str:
+    """doc.text[start:end] as the model and the answers may see it."""
+    return _masked_document(doc.doc_id, doc.content_hash, doc.text)[start:end]
+
+
+def _shown(field: str, doc: StoredDocument) -> str:
+    """A title or speaker as given to the model: one that addresses an assistant is replaced by the file name."""
+    return doc.doc_id if instruction_sentences(field) else field
+
+
 def _passage(
     c: StoredChunk, doc: StoredDocument, score: float, bm25_rank: int | None, dense_rank: int | None
 ) -> Passage:
+    text = masked_span(doc, c.start, c.end) if doc.text[c.start : c.end] == c.text else masked(c.text)
     return Passage(
         c.id,
         c.doc_id,
-        doc.title,
-        doc.speaker,
+        _shown(doc.title, doc),
+        "" if instruction_sentences(doc.speaker) else doc.speaker,
         doc.date,
         doc.genre,
         c.section,
         c.start,
         c.end,
-        masked(c.text),  # documents are data: a sentence addressed to an assistant never reaches the model
+        text,  # documents are data: a sentence addressed to an assistant never reaches the model
         round(score, 6),
         bm25_rank,
         dense_rank,

@@ -142,7 +142,8 @@ def final_view(
 
 def stopped(chat: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], str]:
     """After 停止: a progress message left in the chat says the question was stopped (nothing half-checked shows)."""
-    if chat and chat[-1].get("role") == "assistant" and _text(chat[-1].get("content")).startswith("正在"):
+    progress = (*STAGES.values(), "正在阅读资料、组织回答……（")  # not an answer that happens to begin with 正在
+    if chat and chat[-1].get("role") == "assistant" and _text(chat[-1].get("content")).startswith(progress):
         chat = chat[:-1] + [{"role": "assistant", "content": "（已停止，未作答。）"}]
     return chat, "已停止。"
 

@@ -62,8 +62,10 @@ def ingest_uploads(services: Services, files: list[Any], progress: Callable[[Ite
             shutil.copyfile(src, folder / name)
             paths.append(folder / name)
     report = ingest(paths, settings, services.index, progress=progress)
-    for name, _ in report.failed:
-        (folder / name).unlink(missing_ok=True)
+    indexed = {Path(d.path).resolve() for d in services.index.store.documents()}
+    for name, _ in report.failed:  # a failed file leaves no copy, unless it replaced the copy of an indexed upload
+        if (folder / name).resolve() not in indexed:
+            (folder / name).unlink(missing_ok=True)
     report.failed.extend(refused)
     services.changed()
     return summary(report)

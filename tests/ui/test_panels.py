@@ -89,8 +89,9 @@ def test_stop_replaces_the_progress_message() -> None:
     ]
     chat, status = stopped(progress)
     assert chat[-1]["content"] == "（已停止，未作答。）" and status == "已停止。"
-    answered = [{"role": "assistant", "content": "国内生产总值增长6%－6.5%。"}]
-    assert stopped(answered)[0] == answered  # a finished answer stays
+    for finished in ("国内生产总值增长6%－6.5%。", "正在加快建设全国统一大市场[1]。"):
+        answered = [{"role": "assistant", "content": finished}]
+        assert stopped(answered)[0] == answered  # a finished answer stays, even one that begins with 正在
 
 
 def test_library_upload_list_confirm_and_remove(services: Services, tmp_path: Path) -> None:
@@ -143,6 +144,19 @@ def test_an_answer_from_an_upload_says_its_title_is_the_uploaders_claim(services
     assert final.sources and "上传的文件：标题、讲话人和日期由上传者填写，未经核实" in final.sources
     corpus = list(answer_turn(services.chain, QUESTION, [], [], SearchFilters()))[-1]
     assert corpus.sources and "上传者填写" not in corpus.sources  # the corpus's own report is not marked
+
+
+def test_a_failed_reupload_keeps_the_indexed_uploads_file(services: Services, tmp_path: Path) -> None:
+    first = tmp_path / "one" / "2024-10-01_memo.txt"
+    first.parent.mkdir()
+    first.write_text("备忘讲话\n\n今年计划修路十公里。\n", encoding="utf-8")
+    assert "新增 1" in ingest_uploads(services, [str(first)], lambda fs: fs)
+    broken = tmp_path / "two" / first.name
+    broken.parent.mkdir()
+    broken.write_bytes(b"")  # the same name, now empty: it fails to ingest
+    assert "文件是空的" in ingest_uploads(services, [str(broken)], lambda fs: fs)
+    stored = services.index.store.document(first.name)
+    assert stored is not None and Path(stored.path).exists()  # the indexed document still has its file
 
 
 def test_uploads_over_the_limits_are_refused_before_copying(services: Services, tmp_path: Path) -> None:
