@@ -197,6 +197,19 @@ def upload(page, files: list[Path]) -> str:
     return page.inner_text("#sq-ingest-log")
 
 
+def open_in_library(page, query: str, title: str, text: str) -> None:
+    """Search the library for a document, click its row and wait until the viewer shows text from it."""
+    page.fill("#sq-lib-search textarea", query)
+    page.wait_for_function(
+        "([t]) => document.querySelector('#sq-lib-table')?.innerText.includes(t)", arg=[title], timeout=30_000
+    )
+    # the table re-renders after filtering; the last copy of the cell is the live one
+    page.locator("#sq-lib-table").get_by_text(title, exact=True).last.click()
+    page.wait_for_function(
+        "([t]) => document.querySelector('#sq-viewer')?.innerText.includes(t)", arg=[text], timeout=30_000
+    )
+
+
 def test_upload_ingests_good_files_and_names_bad_ones(page, tmp_path: Path) -> None:
     good = tmp_path / "2024-05-01_upload-test.txt"
     good.write_text("在测试会议上的讲话\n\n一、总体要求\n\n今年计划植树造林一万亩。", encoding="utf-8")
@@ -208,15 +221,7 @@ def test_upload_ingests_good_files_and_names_bad_ones(page, tmp_path: Path) -> N
     assert "新增 1" in log
     assert "empty.txt" in log and "文件是空的" in log
     assert "table.xlsx" in log and "不支持的文件类型" in log
-    page.fill("#sq-lib-search textarea", "测试会议")
-    page.wait_for_function(
-        "() => document.querySelector('#sq-lib-table')?.innerText.includes('在测试会议上的讲话')", timeout=30_000
-    )
-    # the table re-renders after filtering; the last copy of the cell is the live one
-    page.locator("#sq-lib-table").get_by_text("在测试会议上的讲话", exact=True).last.click()
-    page.wait_for_function(
-        "() => document.querySelector('#sq-viewer')?.innerText.includes('植树造林一万亩')", timeout=30_000
-    )
+    open_in_library(page, "测试会议", "在测试会议上的讲话", "植树造林一万亩")
     page.screenshot(path=str(ARTIFACTS / "library.png"), full_page=True)
     page.fill("#sq-lib-search textarea", "")
 
@@ -254,14 +259,7 @@ def test_uploaded_markup_is_shown_as_text_never_rendered(page, tmp_path: Path) -
         encoding="utf-8",
     )
     assert "新增 1" in upload(page, [hostile])
-    page.fill("#sq-lib-search textarea", "标记测试")
-    page.wait_for_function(
-        "() => document.querySelector('#sq-lib-table')?.innerText.includes('标记测试讲话')", timeout=30_000
-    )
-    page.locator("#sq-lib-table").get_by_text("标记测试讲话", exact=True).last.click()
-    page.wait_for_function(
-        "() => document.querySelector('#sq-viewer')?.innerText.includes('今年计划修路十公里')", timeout=30_000
-    )
+    open_in_library(page, "标记测试", "标记测试讲话", "今年计划修路十公里")
     assert "<img src=x" in page.inner_text("#sq-outline")  # shown as the text it is
     assert page.locator("#sq-outline img, #sq-viewer img, #sq-viewer script").count() == 0
     assert page.evaluate("window.sqPwned") is None

@@ -16,6 +16,7 @@ from answer.types import Answer, DraftEvent, StageEvent, Turn
 from ingest.store import DocumentStore
 from retrieval.types import SearchFilters
 from ui.context import AppContext
+from ui.library import document_choices
 from ui.render import link_markers, sources_html
 from zhtext.years import years_in
 
@@ -187,7 +188,7 @@ class FilterChoices:
     def of(cls, store: DocumentStore) -> FilterChoices:
         docs = store.documents()
         return cls(
-            [(f"{d.title}（{d.date or '日期不详'}）", d.doc_id) for d in docs],
+            document_choices(docs),
             [ANY] + [(g, g) for g in sorted({d.genre for d in docs if d.genre})],
             [ANY] + [(s, s) for s in sorted({d.speaker for d in docs if d.speaker})],
             [ANY] + [(str(y), str(y)) for y in sorted({d.year for d in docs if d.year})],

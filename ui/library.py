@@ -11,6 +11,7 @@ from typing import Any
 import gradio as gr
 
 from ingest.pipeline import IngestReport, ingest
+from ingest.store import StoredDocument
 from ui.access import Access, record
 from ui.context import AppContext, Services
 from ui.render import LIBRARY_HINT, document_html, reason_zh
@@ -31,9 +32,9 @@ def library_view(services: Services, query: str = "") -> tuple[list[list[Any]], 
     return rows, ids
 
 
-def document_choices(services: Services) -> list[tuple[str, str]]:
-    """(title with date, document id) for the dropdowns: people pick titles, the code gets ids."""
-    return [(f"{d.title}（{d.date or '日期不详'}）", d.doc_id) for d in services.index.store.documents()]
+def document_choices(docs: list[StoredDocument]) -> list[tuple[str, str]]:
+    """(title with date, document id) for every dropdown of documents: people pick titles, the code gets ids."""
+    return [(f"{d.title}（{d.date or '日期不详'}）", d.doc_id) for d in docs]
 
 
 def uploads_dir(services: Services) -> Path:
@@ -137,7 +138,12 @@ def remove_as(access: Access, request: Any, services: Services, doc_id: str | No
 
 def _removal_controls(ctx: AppContext) -> tuple[Any, ...]:
     """Pick, 删除…, then a confirmation naming the document: 确认删除 or 取消."""
-    pick = gr.Dropdown(document_choices(ctx.services), label="要删除的文档", value=None, elem_id="sq-remove-pick")
+    pick = gr.Dropdown(
+        document_choices(ctx.services.index.store.documents()),
+        label="要删除的文档",
+        value=None,
+        elem_id="sq-remove-pick",
+    )
     ask = gr.Button("删除…", variant="stop", elem_id="sq-remove")
     with gr.Group(visible=False, elem_id="sq-confirm") as box:
         text = gr.Markdown()
@@ -184,7 +190,9 @@ def build(ctx: AppContext) -> LibraryPanel:
     # Every list of documents is refreshed after a change here and on every page view (see app.build_app).
     ctx.listeners.append((lambda: library_view(services)[0], table))
     ctx.listeners.append((lambda: library_view(services)[1], shown_ids))
-    ctx.listeners.append((lambda: gr.update(choices=document_choices(services), value=None), remove_pick))
+    ctx.listeners.append(
+        (lambda: gr.update(choices=document_choices(services.index.store.documents()), value=None), remove_pick)
+    )
     listeners = list(ctx.listeners)
 
     def after_change(message: str) -> tuple[Any, ...]:

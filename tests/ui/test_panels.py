@@ -107,7 +107,7 @@ def test_library_upload_list_confirm_and_remove(services: Services, tmp_path: Pa
     assert sorted(p.name for p in uploads.iterdir()) == [good.name]  # the failed file left no copy
     rows, ids = library_view(services, "水利")
     assert rows == [["全省水利工作会议讲话", "2024-06-01", "", 1]] and ids == [good.name]
-    assert ("全省水利工作会议讲话（2024-06-01）", good.name) in document_choices(services)
+    assert ("全省水利工作会议讲话（2024-06-01）", good.name) in document_choices(services.index.store.documents())
     assert "确定要删除《全省水利工作会议讲话》" in removal_question(services, good.name)
     assert removal_question(services, None) == ""
     assert remove_document(services, good.name) == "已删除《全省水利工作会议讲话》。"
