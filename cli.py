@@ -131,7 +131,11 @@ def _searcher():
     return HybridSearcher.open(get_settings())
 
 
-@app.command()
+# A question may begin with "-" (-5%的目标是哪年提出的？): it is the question, not an unknown option.
+QUESTION_COMMAND = {"ignore_unknown_options": True}
+
+
+@app.command(context_settings=QUESTION_COMMAND)
 def search(
     question: str,
     k: Annotated[int, typer.Option("--k", help="passages to return")] = 5,
@@ -169,7 +173,7 @@ def search(
         Console().print(f"   {p.text}\n")
 
 
-@app.command()
+@app.command(context_settings=QUESTION_COMMAND)
 def ask(
     question: str,
     as_json: Annotated[

@@ -75,11 +75,14 @@ def _same_name_elsewhere(index: SpeechIndex, path: Path) -> str:
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:
-    """Files named directly, plus every file (not hidden) below the folders named."""
+    """Files named directly, plus every file (not hidden) below the folders named. Symbolic links below a folder are
+    listed too, so that a link that is broken, loops or points to a folder is reported rather than skipped unseen."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")))
+            found.extend(
+                sorted(p for p in path.rglob("*") if (p.is_file() or p.is_symlink()) and not p.name.startswith("."))
+            )
         else:
             found.append(path)
     return found

@@ -163,3 +163,31 @@ def test_whole_seed_speech_ingests(settings: Settings, fake_index: SpeechIndex, 
     assert report.added == [SEED] and report.chunks > 20
     chunk = fake_index.store.all_chunks()[0]
     assert chunk.doc_id == SEED and chunk.start == 0
+
+
+def test_odd_encodings_pages_and_links_are_read_or_refused_with_a_reason(
+    tmp_path: Path, settings: Settings, fake_index: SpeechIndex
+) -> None:
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    traditional = "在全省工作會議上的講話\n\n今年國內生產總值增長5%左右。"
+    body = "在全省工作会议上的讲话\n\n今年国内生产总值增长5%左右。"
+    _write(folder, "big5.txt", traditional.encode("big5"))  # GB18030 would accept these bytes as mojibake
+    _write(folder, "utf16.txt", body.encode("utf-16-le"))  # no BOM
+    damaged = body.encode("utf-8")
+    _write(folder, "damaged.txt", damaged[:9] + b"\xff\xfe\x80" + damaged[9:])
+    _write(folder, "shell.html", '<html><body><div id="app"></div><script>render()</script><p>请启用JavaScript</p>')
+    (folder / "sub" / "loop").symlink_to(folder, target_is_directory=True)
+    (folder / "self.txt").symlink_to(folder / "self.txt")
+    (folder / "gone.txt").symlink_to(folder / "nowhere.txt")
+    report = ingest([folder], settings, fake_index)
+    texts = {d.doc_id: d.text for d in fake_index.store.documents()}
+    assert "今年國內生產總值增長5%左右。" in texts["big5.txt"]
+    assert "今年国内生产总值增长5%左右。" in texts["utf16.txt"]
+    reasons = dict(report.failed)
+    assert reasons["damaged.txt"].startswith("damaged UTF-8: bad byte at offset 9 (line 1) and 2 more")
+    assert reasons["shell.html"].startswith("the page's text is drawn by JavaScript")
+    assert reasons["loop"].startswith("symbolic link to the folder")
+    assert reasons["self.txt"].startswith("symbolic link loop")
+    assert reasons["gone.txt"].startswith("broken symbolic link")
+    assert sorted(texts) == ["big5.txt", "utf16.txt"]
