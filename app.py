@@ -46,7 +46,9 @@ CSS = """
 def build_app(services: Services, access: Access | None = None) -> gr.Blocks:
     """The whole app: one tab per panel, the cross-panel links, and the /ask API."""
     ctx = AppContext(services, access or Access({}))
-    with gr.Blocks(title="speechqa · 政策讲话问答") as demo:
+    # Gradio keeps every upload (a reader's too: its upload route is open to anyone signed in) in its cache:
+    # files older than a day are deleted each hour. Library uploads are copied out of the cache first.
+    with gr.Blocks(title="speechqa · 政策讲话问答", delete_cache=(3600, 86400)) as demo:
         gr.Markdown(
             "## speechqa · 政策讲话与报告问答\n"
             "每个回答都标注出处 [n]，引用的原文已由程序逐句核对；资料不足时会明确说明。"
@@ -100,7 +102,7 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     settings = get_settings()
     try:
-        access = Access.for_host(load_users(settings.users_file), settings.host)
+        access = Access.for_host(load_users(settings.users_file), settings.host, settings.users_file)
     except AccessError as exc:
         raise SystemExit(f"speechqa: {exc}") from exc
     services = Services.create(settings)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from config import BUNDLED, get_settings
+from ingest.audit import record
 
 app = typer.Typer(help="Ask questions about Chinese policy speeches, with cited sources.", no_args_is_help=True)
 console = Console(stderr=True)
@@ -62,8 +64,16 @@ def ingest(
         console.print(f"[yellow]missing[/yellow] {name}: its file is gone; `speechqa remove {name}` drops it")
     for name, sentence in report.flagged:
         console.print(f"[yellow]instruction to an assistant, never given to the model[/yellow] {name}: {sentence}")
+    for name in report.added + report.updated:
+        stored = index.store.document(name)
+        record(settings.data_dir, _who(), "import", name, stored.content_hash if stored else "")
     if not report.ok:
         raise typer.Exit(2)
+
+
+def _who() -> str:
+    """The command line's user in the audit log: the account that ran it."""
+    return f"命令行:{getpass.getuser()}"
 
 
 @app.command(name="list")
@@ -95,6 +105,8 @@ def remove(names: Annotated[list[str], typer.Argument(help="document file names,
     """Remove documents from the index."""
     index = _open_index()
     missing = [n for n in names if not index.remove_document(n)]
+    for name in (n for n in names if n not in missing):
+        record(get_settings().data_dir, _who(), "remove", name)
     index.keyword()
     index.targets()
     for name in missing:

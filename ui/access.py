@@ -3,17 +3,18 @@
 Users live in a JSON file (`users_file` setting; `speechqa user NAME --role admin|reader` writes it) with scrypt
 password hashes. With no users, the app serves one local user, the administrator, and only on a loopback address:
 started on any other address without users it refuses to start. Every library change is appended to
-data/audit.jsonl (who, when, what, the file's hash).
+data/audit.jsonl (ingest/audit.py). The users file is read again when it changes: a user added, demoted or removed
+counts from the next request (adding the first user needs a restart, which turns sign-in on).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
 import secrets
-import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -69,39 +70,51 @@ def save_user(path: Path, name: str, role: str, password: str) -> None:
     path.write_text(json.dumps(entries, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
-@dataclass(frozen=True)
+@dataclass
 class Access:
     users: dict[str, User]
+    users_file: Path | None = None  # read again when its modification time changes
+    _stamp: float | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self._stamp = self._file_stamp()
 
     @classmethod
-    def for_host(cls, users: dict[str, User], host: str) -> Access:
+    def for_host(cls, users: dict[str, User], host: str, users_file: Path | None = None) -> Access:
         """The access rules to serve with, or AccessError when serving this host without users is unsafe."""
         if not users and host not in LOOPBACK:
             raise AccessError(
                 f"refusing to serve on {host} without users: anyone who can reach it could change the library. "
                 "Add users (speechqa user NAME --role admin) or serve on 127.0.0.1."
             )
-        return cls(users)
+        return cls(users, users_file)
+
+    def _file_stamp(self) -> float | None:
+        return self.users_file.stat().st_mtime if self.users_file and self.users_file.exists() else None
+
+    def _current(self) -> dict[str, User]:
+        stamp = self._file_stamp()
+        if stamp != self._stamp and self.users_file is not None:
+            # a half-written or broken file: keep the last good users (and read it again next time)
+            with contextlib.suppress(AccessError, ValueError, KeyError):
+                self.users, self._stamp = load_users(self.users_file), stamp
+        return self.users
 
     def login(self, name: str, password: str) -> bool:
-        """Gradio's auth callable."""
-        user = self.users.get(name)
-        return user is not None and password_matches(password, user.password_hash)
+        """Gradio's auth callable. An unknown name costs the same scrypt check, so timing does not reveal names."""
+        user = self._current().get(name)
+        matches = password_matches(password, user.password_hash if user else _UNKNOWN_USER_HASH)
+        return user is not None and matches
 
     def who(self, request: Any) -> str:
         """The signed-in name (the local user when there are no users)."""
-        return (getattr(request, "username", None) or "") if self.users else LOCAL_USER
+        return (getattr(request, "username", None) or "") if self._current() else LOCAL_USER
 
     def may_change_library(self, request: Any) -> bool:
-        if not self.users:
+        if not self._current():
             return True  # one local user, on loopback only (for_host)
         user = self.users.get(self.who(request))
         return user is not None and user.role == ADMIN
 
 
-def record(data_dir: Path, who: str, what: str, name: str, sha256: str = "") -> None:
-    """Append one library change to the audit log."""
-    entry = {"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "who": who, "what": what, "name": name, "sha256": sha256}
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with (data_dir / "audit.jsonl").open("a", encoding="utf-8") as log:
-        log.write(json.dumps(entry, ensure_ascii=False) + "\n")
+_UNKNOWN_USER_HASH = hash_password(secrets.token_hex(16))

@@ -10,9 +10,10 @@ from typing import Any
 
 import gradio as gr
 
+from ingest.audit import record
 from ingest.pipeline import IngestReport, ingest
 from ingest.store import StoredDocument
-from ui.access import Access, record
+from ui.access import Access
 from ui.context import AppContext, Services
 from ui.render import LIBRARY_HINT, document_html, reason_zh
 

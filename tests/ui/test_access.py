@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import getpass
 import json
+import os
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from typer.testing import CliRunner
 
+import ui.access as access_module
 from tests.ui.conftest import GWR_2019
-from ui.access import ADMIN, LOCAL_USER, READER, Access, AccessError, User, hash_password, load_users, password_matches
+from ui.access import (
+    ADMIN,
+    LOCAL_USER,
+    READER,
+    Access,
+    AccessError,
+    User,
+    hash_password,
+    load_users,
+    password_matches,
+    save_user,
+)
 from ui.context import Services
 from ui.library import NOT_ALLOWED, import_as, remove_as
 
@@ -71,6 +85,47 @@ def test_an_administrators_changes_are_recorded(services: Services, tmp_path: Pa
         ("admin", "remove", upload.name),
     ]
     assert len(log[0]["sha256"]) == 64 and log[0]["when"]
+
+
+def test_a_change_to_the_users_file_counts_from_the_next_request(tmp_path: Path) -> None:
+    users_file = tmp_path / "users.json"
+    save_user(users_file, "li", READER, "pw-li")
+    access = Access.for_host(load_users(users_file), "0.0.0.0", users_file)
+    assert access.login("li", "pw-li") and not access.may_change_library(_request("li"))
+    save_user(users_file, "li", ADMIN, "pw-li")  # promoted
+    os.utime(users_file, (1, 1))  # a new modification time even within the file system's clock tick
+    assert access.may_change_library(_request("li"))
+    users_file.write_text("{not json", encoding="utf-8")  # half-written: the last good users stay
+    os.utime(users_file, (2, 2))
+    assert access.login("li", "pw-li")
+    users_file.write_text(json.dumps({"wang": {"role": READER, "password": hash_password("pw-w")}}), "utf-8")
+    os.utime(users_file, (3, 3))
+    assert not access.login("li", "pw-li") and not access.may_change_library(_request("li"))  # removed
+    assert access.login("wang", "pw-w")
+
+
+def test_an_unknown_name_costs_the_same_password_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    checked: list[str] = []
+    real = access_module.password_matches
+    monkeypatch.setattr(access_module, "password_matches", lambda pw, stored: checked.append(pw) or real(pw, stored))
+    assert not Access(USERS).login("nobody", "guess")
+    assert checked == ["guess"]  # scrypt ran: a wrong name takes as long as a wrong password
+
+
+def test_command_line_imports_and_removals_are_recorded(
+    monkeypatch: pytest.MonkeyPatch, services: Services, tmp_path: Path
+) -> None:
+    import cli
+
+    monkeypatch.setattr(cli, "get_settings", lambda: services.settings)
+    monkeypatch.setattr(cli, "_open_index", lambda: services.index)
+    speech = tmp_path / "2024-09-03_cli-upload.txt"
+    speech.write_text("命令行导入的讲话\n\n今年计划新建学校三所。\n", encoding="utf-8")
+    assert CliRunner().invoke(cli.app, ["ingest", str(speech)]).exit_code == 0
+    assert CliRunner().invoke(cli.app, ["remove", speech.name]).exit_code == 0
+    log = [json.loads(line) for line in (services.settings.data_dir / "audit.jsonl").read_text("utf-8").splitlines()]
+    assert [(e["what"], e["name"]) for e in log] == [("import", speech.name), ("remove", speech.name)]
+    assert log[0]["who"] == f"命令行:{getpass.getuser()}" and len(log[0]["sha256"]) == 64
 
 
 def test_the_cli_writes_users_with_hashed_passwords(tmp_path: Path) -> None:
