@@ -122,7 +122,7 @@ class AnswerChain:
             yield FinalEvent(Answer(empty, message, True, [], {"total_ms": 0.0}, reason))
             return
         yield StageEvent("检索")
-        from_table = self._from_targets(question, qid, started)
+        from_table = self._from_targets(question, qid, started, filters)
         if from_table is not None:
             yield FinalEvent(from_table)
             return
@@ -155,10 +155,13 @@ class AnswerChain:
             return f"问题所问的{named}不在当前筛选范围内"
         return "" if context.parts else "没有检索到相关段落"
 
-    def _from_targets(self, question: str, qid: str, started: float) -> Answer | None:
+    def _from_targets(self, question: str, qid: str, started: float, filters: SearchFilters) -> Answer | None:
         """A question about one indicator over several years ("2019到2024年GDP增长目标分别是多少") is answered from
-        the main-targets table, each year cited to its sentence, instead of by the model."""
-        table = table_answer(question, self.searcher.index.targets())
+        the main-targets table, each year cited to its sentence, instead of by the model; within the filters."""
+        docs = {d.doc_id: d for d in self.searcher.documents()}
+        table = table_answer(
+            question, self.searcher.index.targets(), lambda doc: doc in docs and filters.admits(docs[doc])
+        )
         if table is None:
             return None
         context = AnswerContext(question, question, question, [], [], id=qid)

@@ -9,6 +9,7 @@ answers it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from targets.extract import NATIONAL, RESULT, TARGET, TargetCell
@@ -69,8 +70,11 @@ class _Request:
     last: int | None  # the last N years the table has
 
 
-def table_answer(question: str, table: TargetTable) -> TableAnswer | None:
-    """The answer from the table to a question about several years of one indicator, else None."""
+def table_answer(
+    question: str, table: TargetTable, admits: Callable[[str], bool] = lambda doc: True
+) -> TableAnswer | None:
+    """The answer from the table to a question about several years of one indicator, else None. Only documents
+    `admits` lets through (the caller's filters) are cited; a year only other documents give says so."""
     request = parse_request(question)
     if request is None:
         return None
@@ -79,10 +83,11 @@ def table_answer(question: str, table: TargetTable) -> TableAnswer | None:
     if request.last:
         years = years[-request.last :]
     wanted = list(request.years) if request.years is not None else years
-    cited = [c for c in cells if c.year in wanted]
+    cited = [c for c in cells if c.year in wanted and admits(c.doc)]
     if not cited:
         return None
-    return _render(request, wanted, cited, table)
+    filtered = {c.year for c in cells if c.year in wanted and not admits(c.doc)} - {c.year for c in cited}
+    return _render(request, wanted, cited, table, filtered)
 
 
 def parse_request(question: str) -> _Request | None:
@@ -136,7 +141,9 @@ def _count(written: str) -> int | None:
     return int(written) if written.isdigit() else cn_int(written)
 
 
-def _render(request: _Request, years: list[int], cells: list[TargetCell], table: TargetTable) -> TableAnswer:
+def _render(
+    request: _Request, years: list[int], cells: list[TargetCell], table: TargetTable, filtered: set[int]
+) -> TableAnswer:
     """One line per year: 2019年：目标 6%－6.5% [1]；实际 6.1% [2]. A year the table lacks says so."""
     place = "全国" if request.scope == NATIONAL else request.scope
     kinds = "、".join(_KIND_NAME[k] for k in request.kinds)
@@ -156,7 +163,8 @@ def _render(request: _Request, years: list[int], cells: list[TargetCell], table:
                     )
                 )
                 parts.append(f"{_KIND_NAME[kind]} {cell.value} [{len(citations)}]")
-        lines.append(f"- {year}年：" + ("；".join(parts) if parts else "语料中的报告没有写明"))
+        missing = "所在的报告不在当前筛选范围内" if year in filtered else "语料中的报告没有写明"
+        lines.append(f"- {year}年：" + ("；".join(parts) if parts else missing))
     if RESULT in request.kinds:
         lines.append("（目标取自当年的报告，实际取自次年报告对上年的回顾。）")
     return TableAnswer("\n".join(lines), citations, request.indicator.key, request.scope)

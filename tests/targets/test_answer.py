@@ -52,6 +52,14 @@ def test_gdp_targets_over_a_span_of_years(table: TargetTable, corpus: dict[str, 
     assert all("实际" not in line for line in lines)
 
 
+def test_only_the_documents_the_filters_admit_are_cited(table: TargetTable) -> None:
+    answer = table_answer("2019到2024年GDP增长目标分别是多少", table, lambda doc: doc != "2019-03-05_gwr-2019.txt")
+    assert answer is not None and all(c.doc != "2019-03-05_gwr-2019.txt" for c in answer.citations)
+    assert "2019年：所在的报告不在当前筛选范围内" in answer.text and "2020年：语料中的报告没有写明" in answer.text
+    assert "2021年：目标" in answer.text
+    assert table_answer("2019到2024年GDP增长目标分别是多少", table, lambda doc: False) is None  # the chain refuses
+
+
 def test_how_a_rate_changed_shows_targets_and_results(table: TargetTable) -> None:
     answer = table_answer("赤字率这些年怎么变的", table)
     assert answer is not None and answer.indicator == "deficit_ratio"
