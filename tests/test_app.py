@@ -134,7 +134,7 @@ def test_ask_streams_then_shows_cited_answer_and_opens_the_document(page) -> Non
     assert "6%－6.5%" in page.inner_text("#sq-viewer mark")
     page.wait_for_timeout(1500)  # the scroll runs 300 ms after the document is shown
     in_view = page.evaluate(
-        "() => { const r = document.getElementById('sq-quote').getBoundingClientRect();"
+        "() => { const r = document.querySelector('#sq-viewer mark.sq-quote').getBoundingClientRect();"
         " return r.top >= 0 && r.bottom <= window.innerHeight; }"
     )
     assert in_view, "the quote is not inside the viewport after 在文档中打开"
@@ -266,8 +266,9 @@ def test_uploaded_markup_is_shown_as_text_never_rendered(page, tmp_path: Path) -
     page.locator("#sq-outline a").first.click()  # outline items are links to their heading
     page.wait_for_timeout(800)
     assert page.evaluate(
-        "() => { const a = document.querySelector('#sq-outline a').getAttribute('href').slice(1);"
-        " const r = document.getElementById(a).getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }"
+        "() => { const n = document.querySelector('#sq-outline a').dataset.sqHeading;"
+        " const p = document.querySelector(`#sq-viewer p[data-sq-heading='${n}']`);"
+        " const r = p.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }"
     )
     page.fill("#sq-lib-search textarea", "")
 

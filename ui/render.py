@@ -10,12 +10,18 @@ from ingest.store import DocumentStore
 from retrieval.types import Passage
 from zhtext.sentences import heading_of
 
+# The library, quiz and targets panes can each show a document, so a quote or heading is found by a class or data
+# attribute on the visible pane (an id would repeat across panes and find a hidden tab's copy first).
+_VISIBLE = "Array.from(document.querySelectorAll({selector})).find(e => e.offsetParent !== null)"
 # Run after a document view is filled: bring the highlighted quote into the middle of the screen.
-SCROLL_TO_QUOTE = "() => setTimeout(() => document.getElementById('sq-quote')?.scrollIntoView({block:'center'}), 300)"
+SCROLL_TO_QUOTE = (
+    "() => setTimeout(() => " + _VISIBLE.format(selector="'mark.sq-quote'") + "?.scrollIntoView({block:'center'}), 300)"
+)
 # An outline link scrolls the document pane to its heading (the pane scrolls, not the page's URL).
 JUMP_TO_HEADING = (
     "event.preventDefault();"
-    "document.getElementById(this.getAttribute('href').slice(1))?.scrollIntoView({block:'start'})"
+    + _VISIBLE.format(selector="`p[data-sq-heading='${this.dataset.sqHeading}']`")
+    + "?.scrollIntoView({block:'start'})"
 )
 LIBRARY_HINT = "<p class='sq-meta'>在左侧表格中点击一篇文档，全文和章节目录会显示在这里。</p>"
 
@@ -25,9 +31,9 @@ def link_markers(text: str) -> str:
     return re.sub(r"\[(\d+)\]", r'<a href="#sq-src-\1">[\1]</a>', html.escape(text))
 
 
-def highlight(text: str, start: int, end: int, mark_id: str = "") -> str:
+def highlight(text: str, start: int, end: int, mark_class: str = "") -> str:
     """The text escaped, with text[start:end] in a <mark>."""
-    attr = f' id="{mark_id}"' if mark_id else ""
+    attr = f' class="{mark_class}"' if mark_class else ""
     return (
         html.escape(text[:start]) + f"<mark{attr}>" + html.escape(text[start:end]) + "</mark>" + html.escape(text[end:])
     )
@@ -79,13 +85,13 @@ def document_html(store: DocumentStore, doc_id: str, quote: tuple[int, int] | No
         heading = heading_of(para)
         anchor = ""
         if heading and heading[0] <= 2:  # document text is data: every heading is escaped, never rendered
-            anchor = f' id="sq-h-{start}"'
+            anchor = f' data-sq-heading="{start}"'
             outline.append(
-                f'<li class="sq-level-{heading[0]}"><a href="#sq-h-{start}" onclick="{JUMP_TO_HEADING}">'
+                f'<li class="sq-level-{heading[0]}"><a href="#" data-sq-heading="{start}" onclick="{JUMP_TO_HEADING}">'
                 f"{html.escape(heading[1])}</a></li>"
             )
         if quote and start <= quote[0] < end:
-            body = highlight(para, quote[0] - start, min(quote[1], end) - start, "sq-quote")
+            body = highlight(para, quote[0] - start, min(quote[1], end) - start, "sq-quote")  # a class: see _VISIBLE
         else:
             body = html.escape(para)
         paragraphs.append(f"<p{anchor}>{body}</p>")

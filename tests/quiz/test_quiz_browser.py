@@ -34,7 +34,7 @@ class _Context:
         self.services = services
 
     def document_html(self, doc_id: str, start: int | None = None, end: int | None = None) -> str:
-        return f'<div class="sq-doc">{doc_id} <mark id="sq-quote">{start}-{end}</mark></div>'
+        return f'<div class="sq-doc">{doc_id} <mark class="sq-quote">{start}-{end}</mark></div>'
 
 
 @pytest.fixture(scope="module")
