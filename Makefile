@@ -43,6 +43,8 @@ lint: install
 
 test: models chromium lint
 	$(BIN)/python -m pytest -q -m "not model and not browser"
+	# The index, retrieval and answer tests again with the vectors on a Chroma server (`chroma run`, started by them).
+	$(BIN)/python -m pytest -q -m "not model and not browser" --chroma-server tests/ingest tests/retrieval tests/answer
 	$(BIN)/python -m pytest -q -m "model or browser"
 
 test-fast: install

@@ -87,6 +87,10 @@ class Settings(BaseSettings):
     # Users and roles (ui/access.py): a JSON file written by `speechqa user`; without one the app serves a single
     # local administrator and only on a loopback host.
     users_file: Path | None = None
+    # Vectors: embedded Chroma in the data folder, or a Chroma server (`chroma run`, e.g. http://127.0.0.1:8000)
+    # that several app processes share; the server's collection is named for the index folder unless set here.
+    chroma_url: str | None = None
+    chroma_collection: str | None = None
     host: str = "127.0.0.1"
     port: int = 7860
     app_concurrency: int = 4  # events (library, search) served at once; answers run one at a time (one model)

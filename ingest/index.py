@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import chromadb
+from chromadb.api import ClientAPI
 from filelock import FileLock, Timeout
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
@@ -53,6 +56,32 @@ def index_folder(settings: Settings) -> Path:
     return settings.index_dir / re.sub(r"[^A-Za-z0-9._-]+", "_", model).strip("_")
 
 
+class IndexUnavailable(Exception):
+    """The index cannot be opened; the message says why and what to do."""
+
+
+def _chroma(settings: Settings, folder: Path) -> tuple[ClientAPI, str]:
+    """(client, collection name): embedded Chroma in the index folder, or a Chroma server (`chroma run`) that
+    several app processes share. One server holds many indexes, so there the collection is named for this index
+    folder (embedding model and data folder) unless `chroma_collection` names it."""
+    telemetry_off = chromadb.config.Settings(anonymized_telemetry=False)
+    if not settings.chroma_url:
+        return chromadb.PersistentClient(path=str(folder / "chroma"), settings=telemetry_off), COLLECTION
+    url = urlsplit(settings.chroma_url)
+    digest = hashlib.sha256(str(folder.resolve()).encode("utf-8")).hexdigest()[:8]
+    name = settings.chroma_collection or f"{COLLECTION}-{folder.name[:40]}-{digest}"
+    try:
+        client = chromadb.HttpClient(
+            host=url.hostname or "127.0.0.1", port=url.port or 8000, ssl=url.scheme == "https", settings=telemetry_off
+        )
+    except Exception as exc:  # chromadb raises ValueError or httpx errors for an unreachable server
+        raise IndexUnavailable(
+            f"the Chroma server at {settings.chroma_url} does not answer ({type(exc).__name__}): start it "
+            "(chroma run --path DIR --host 127.0.0.1 --port 8000) or unset chroma_url to use embedded Chroma"
+        ) from exc
+    return client, name
+
+
 @dataclass
 class SpeechIndex:
     """Everything retrieval reads, kept consistent with the document store."""
@@ -72,15 +101,16 @@ class SpeechIndex:
     def open(cls, settings: Settings, embeddings: Embeddings) -> SpeechIndex:
         folder = index_folder(settings)
         folder.mkdir(parents=True, exist_ok=True)
-        client = chromadb.PersistentClient(
-            path=str(folder / "chroma"), settings=chromadb.config.Settings(anonymized_telemetry=False)
-        )
-        vectors = Chroma(
-            collection_name=COLLECTION,
-            embedding_function=embeddings,
-            client=client,
-            collection_metadata={"hnsw:space": "cosine"},
-        )
+        # Chroma creates its tables and the collection on a first open; two processes doing that at once fail
+        # ("table collections already exists"). One opener at a time, for that moment only (never a writer's lock).
+        with FileLock(folder / "open.lock"):
+            client, collection = _chroma(settings, folder)
+            vectors = Chroma(
+                collection_name=collection,
+                embedding_function=embeddings,
+                client=client,
+                collection_metadata={"hnsw:space": "cosine"},
+            )
         store = DocumentStore(folder / "documents.sqlite")
         index = cls(store, vectors, folder / "bm25", settings.bm25_tokenizer, FileLock(folder / "write.lock"))
         index.repair()
@@ -151,7 +181,7 @@ class SpeechIndex:
         if self._keyword is None or self._keyword.stamp != stamp:
             loaded = KeywordIndex.load(self.keyword_dir)
             if loaded is None or loaded.stamp != stamp or loaded.tokenizer != self.bm25_tokenizer:
-                chunks = self.store.all_chunks()
+                stamp, chunks = self.store.snapshot()
                 loaded = KeywordIndex.build(
                     [c.id for c in chunks], [c.text for c in chunks], self.bm25_tokenizer, stamp
                 )

@@ -200,6 +200,16 @@ class DocumentStore:
         rows = self._db.execute(f"SELECT {_CHUNK_COLUMNS} FROM chunks ORDER BY doc_id, idx")
         return [StoredChunk(*row) for row in rows]
 
+    def snapshot(self) -> tuple[str, list[StoredChunk]]:
+        """The stamp and the chunks of one committed state, read in one transaction: read apart, a commit by
+        another process in between labelled chunks with a state they are not."""
+        db = self._db
+        db.execute("BEGIN")
+        try:
+            return self.stamp(), self.all_chunks()
+        finally:
+            db.execute("COMMIT")
+
     def stamp(self) -> str:
         """A fingerprint of the committed state; derived indexes compare it to know they are current."""
         digest = hashlib.sha256()

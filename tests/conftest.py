@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from langchain_core.embeddings import DeterministicFakeEmbedding
 
 from config import Settings
+from ingest.chroma_server import chroma_server
 from ingest.index import SpeechIndex
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "speeches"
@@ -19,9 +21,29 @@ def corpus_dir() -> Path:
     return Settings().corpus_dir if Settings().corpus_dir.is_absolute() else CORPUS.resolve()
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--chroma-server",
+        action="store_true",
+        help="keep the vectors on a Chroma server (`chroma run`, started for the session) instead of embedded Chroma",
+    )
+
+
+@pytest.fixture(scope="session")
+def chroma_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str | None]:
+    """The URL of a Chroma server started for this session with --chroma-server, else None (embedded)."""
+    if not request.config.getoption("--chroma-server"):
+        yield None
+        return
+    with chroma_server(tmp_path_factory.mktemp("chroma")) as url:
+        yield url
+
+
 @pytest.fixture
-def settings(tmp_path: Path, corpus_dir: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", corpus_dir=corpus_dir, embedding_model="fake-test-embedding")
+def settings(tmp_path: Path, corpus_dir: Path, chroma_url: str | None) -> Settings:
+    return Settings(
+        data_dir=tmp_path / "data", corpus_dir=corpus_dir, embedding_model="fake-test-embedding", chroma_url=chroma_url
+    )
 
 
 @pytest.fixture

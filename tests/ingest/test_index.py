@@ -6,6 +6,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
 from langchain_core.embeddings import DeterministicFakeEmbedding
 
 from config import Settings
@@ -77,3 +78,25 @@ def test_seven_parallel_removals_all_happen_and_leave_a_fresh_keyword_index(
     assert fake_index.keyword().stamp == fake_index.store.stamp()
     fresh = SpeechIndex.open(settings, DeterministicFakeEmbedding(size=32))
     assert fresh.keyword().ids == []  # what is on disk is the last state, not a stale one
+
+
+def test_a_chroma_server_holds_the_vectors_of_each_index_apart(tmp_path: Path, corpus_dir: Path) -> None:
+    import chromadb
+
+    from ingest.chroma_server import chroma_server
+    from ingest.index import IndexUnavailable
+
+    with chroma_server(tmp_path / "chroma") as url:
+        settings = [_settings(tmp_path / name, url) for name in ("a", "b")]
+        indexes = [SpeechIndex.open(s, DeterministicFakeEmbedding(size=32)) for s in settings]
+        report = ingest([corpus_dir / GWR_2019], settings[0], indexes[0])
+        server = chromadb.HttpClient(host="127.0.0.1", port=int(url.rsplit(":", 1)[1]))
+        counts = {c.name: c.count() for c in server.list_collections()}
+        assert sorted(counts.values()) == [0, report.chunks] and report.chunks > 0  # one collection per index
+        assert _vector_ids(indexes[0]) == {c.id for c in indexes[0].store.all_chunks()}
+    with pytest.raises(IndexUnavailable, match="does not answer"):
+        SpeechIndex.open(_settings(tmp_path / "c", url), DeterministicFakeEmbedding(size=32))  # the server stopped
+
+
+def _settings(data_dir: Path, chroma_url: str) -> Settings:
+    return Settings(data_dir=data_dir, embedding_model="fake-test-embedding", chroma_url=chroma_url)
