@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
+import sqlite3
+import threading
+import time
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import chromadb
 from chromadb.api import ClientAPI
+from chromadb.api.rust import RustBindingsAPI
 from filelock import FileLock, Timeout
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
@@ -82,17 +90,108 @@ def _chroma(settings: Settings, folder: Path) -> tuple[ClientAPI, str]:
     return client, name
 
 
+class _ChromaLog:
+    """Where embedded Chroma's write log stands: MAX(seq_id) of its `embeddings_queue` table. Every add or delete,
+    by any process, appends to that log, and Chroma never purges the last entry (it purges below the applied
+    position and computes the next seq_id as MAX + 1), so the position changes with every write to the vectors,
+    including those that leave the store's stamp alone (another process's repair, a writer killed before its
+    commit). None when it cannot be read (no database yet, or a Chroma whose tables differ)."""
+
+    def __init__(self, db: Path) -> None:
+        self.db = db.absolute()
+        self._connection: sqlite3.Connection | None = None
+        self._pid = 0
+        self._warned = False
+
+    def position(self) -> int | None:
+        try:
+            if self._connection is None or self._pid != os.getpid():  # a connection does not survive a fork
+                # read-write, never creating the file: a read-only connection cannot roll back the journal a
+                # Chroma writer killed mid-transaction left, and fails until Chroma does
+                self._connection = sqlite3.connect(
+                    f"{self.db.as_uri()}?mode=rw", uri=True, isolation_level=None, check_same_thread=False
+                )
+                self._pid = os.getpid()
+            # fetchall: the statement finishes, so no read lock outlives the call (the journal is not WAL)
+            ((position,),) = self._connection.execute("SELECT MAX(seq_id) FROM embeddings_queue").fetchall()
+        except (sqlite3.Error, ValueError) as exc:
+            self._connection = None
+            if not self._warned and self.db.exists():  # e.g. a database Chroma has not set up yet
+                log.info("cannot read Chroma's log position in %s (%s): the store's stamp stands in", self.db, exc)
+                self._warned = True
+            return None
+        return int(position or 0)
+
+
+def _vectors_state(chroma_log: _ChromaLog, store: DocumentStore) -> str:
+    """What the vectors on disk are at: Chroma's log position, or the committed state's stamp if it is unreadable."""
+    position = chroma_log.position()
+    return f"log {position}" if position is not None else f"stamp {store.stamp()}"
+
+
+class _LoadedVectors:
+    """What this process's embedded Chroma holds for one index folder. Chroma keeps one System per folder and
+    process, shared by every client opened on that folder, and its Rust bindings cache each collection's HNSW
+    index from its first use: a process does not see vectors another process wrote (searches miss them) and, once
+    that other process has applied and purged its log entries, a write here saves the stale index over the good one
+    (chroma-core/chroma#3792). So, before a write and before a search, the bindings are rebuilt when the vectors on
+    disk moved since this process last read or wrote them; the process's own writes move `state` along.
+
+    Rebuilding replaces the bindings inside the shared System's ServerAPI component (what `RustBindingsAPI.start`
+    does), so every client and SpeechIndex of this process on the folder sees the reloaded data; a call already
+    running finishes on the old bindings, which are freed when it returns. Closing the client instead would not
+    do: `Client.close` stops a System only when the last client sharing it closes. One per System, shared."""
+
+    def __init__(self, api: RustBindingsAPI, chroma_log: _ChromaLog, state: str | None) -> None:
+        self._api = weakref.ref(api)
+        self.chroma_log = chroma_log
+        self.state = state  # the vectors' state this process's bindings hold (None: unknown, reload)
+        self.writers = 0  # writes of this process under way: they hold the write lock and made the bindings current
+        self.lock = threading.Lock()  # guards all of the above and the reload
+
+    def catch_up(self, store: DocumentStore) -> None:
+        """Rebuild the bindings if the vectors moved since this process last saw them (hold `lock`)."""
+        state = _vectors_state(self.chroma_log, store)
+        if state == self.state:
+            return
+        api = self._api()
+        if api is not None:
+            started = time.perf_counter()
+            api.start()
+            elapsed_ms = (time.perf_counter() - started) * 1e3
+            log.info("vectors changed on disk: embedded Chroma reloaded (%.0f ms)", elapsed_ms)
+        self.state = state
+
+
+_LOADED: weakref.WeakKeyDictionary[RustBindingsAPI, _LoadedVectors] = weakref.WeakKeyDictionary()
+_LOADED_LOCK = threading.Lock()
+
+
+def _loaded_vectors(client: ClientAPI, chroma_log: _ChromaLog, state_before: str) -> _LoadedVectors | None:
+    """The shared _LoadedVectors of an embedded client's System; None for a Chroma server (it shares one HNSW
+    cache among its clients). A System created by this open loaded nothing before `state_before` was read."""
+    api = getattr(client, "_server", None)
+    if not isinstance(api, RustBindingsAPI):
+        return None
+    with _LOADED_LOCK:
+        loaded = _LOADED.get(api)
+        if loaded is None:
+            loaded = _LOADED[api] = _LoadedVectors(api, chroma_log, state_before)
+        return loaded
+
+
 @dataclass
 class SpeechIndex:
     """Everything retrieval reads, kept consistent with the document store."""
 
     store: DocumentStore
-    vectors: Chroma
+    _vectors: Chroma  # read it through `vectors`
     keyword_dir: Path
     bm25_tokenizer: TokenizerName
     # One writer at a time, across processes and threads: every change holds it from its first vector to its commit,
     # so a repair that holds it knows that vectors no chunk owns were left by a writer that died.
     lock: FileLock
+    _loaded: _LoadedVectors | None = None  # embedded Chroma: what this process has loaded
     _keyword: KeywordIndex | None = None
     _targets: TargetTable | None = None
     _targets_stamp: str = ""
@@ -101,9 +200,15 @@ class SpeechIndex:
     def open(cls, settings: Settings, embeddings: Embeddings) -> SpeechIndex:
         folder = index_folder(settings)
         folder.mkdir(parents=True, exist_ok=True)
+        embedded = not settings.chroma_url
+        chroma_log = _ChromaLog(folder / "chroma" / "chroma.sqlite3")
         # Chroma creates its tables and the collection on a first open; two processes doing that at once fail
-        # ("table collections already exists"). One opener at a time, for that moment only (never a writer's lock).
+        # ("table collections already exists"), and so can two creating the store ("database is locked" switching
+        # it to WAL). One opener at a time, for that moment only (never a writer's lock).
         with FileLock(folder / "open.lock"):
+            store = DocumentStore(folder / "documents.sqlite")
+            # read before the client: a System it creates loads the vectors after this state, never before it
+            state_before = _vectors_state(chroma_log, store) if embedded else ""
             client, collection = _chroma(settings, folder)
             vectors = Chroma(
                 collection_name=collection,
@@ -111,8 +216,12 @@ class SpeechIndex:
                 client=client,
                 collection_metadata={"hnsw:space": "cosine"},
             )
-        store = DocumentStore(folder / "documents.sqlite")
-        index = cls(store, vectors, folder / "bm25", settings.bm25_tokenizer, FileLock(folder / "write.lock"))
+        loaded = None
+        if embedded:
+            if state_before != "log 0" and _vectors_state(chroma_log, store) == "log 0":
+                state_before = "log 0"  # a new index (no database before): nothing was ever written, nothing to load
+            loaded = _loaded_vectors(client, chroma_log, state_before)
+        index = cls(store, vectors, folder / "bm25", settings.bm25_tokenizer, FileLock(folder / "write.lock"), loaded)
         index.repair()
         return index
 
@@ -126,19 +235,54 @@ class SpeechIndex:
             log.info("another writer holds %s: repair left to it", self.lock.lock_file)
             return False
         try:
-            chunks = {c.id: c for c in self.store.all_chunks()}
-            vector_ids = set(self.vectors.get(include=[])["ids"])
-            orphans = [i for i in vector_ids if i not in chunks]
-            if orphans:
-                self.vectors.delete(ids=orphans)
-            missing = [c for i, c in chunks.items() if i not in vector_ids]
-            if missing:
-                log.warning("%d committed chunks had no vector: embedding them again", len(missing))
-                self._embed_stored(missing)
+            with self._writing():
+                chunks = {c.id: c for c in self.store.all_chunks()}
+                vector_ids = set(self.vectors.get(include=[])["ids"])
+                orphans = [i for i in vector_ids if i not in chunks]
+                if orphans:
+                    self.vectors.delete(ids=orphans)
+                missing = [c for i, c in chunks.items() if i not in vector_ids]
+                if missing:
+                    log.warning("%d committed chunks had no vector: embedding them again", len(missing))
+                    self._embed_stored(missing)
             self.keyword()
         finally:
             self.lock.release()
         return True
+
+    @property
+    def vectors(self) -> Chroma:
+        """The Chroma vectors for a search: in embedded Chroma, reloaded from disk first if another process wrote
+        vectors since this process last read or wrote them (one query of Chroma's database when nothing changed).
+        While this process writes (it holds the write lock, no other process can write) they are used as they are.
+        """
+        loaded = self._loaded
+        if loaded is not None:
+            with loaded.lock:
+                if not loaded.writers:
+                    loaded.catch_up(self.store)
+        return self._vectors
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Around a write, holding the write lock: embedded Chroma first made current (a write on a stale HNSW
+        index would save it over the one another process saved), and after it, the state this process wrote
+        noted as seen, so that its own writes cause no reload."""
+        loaded = self._loaded
+        if loaded is None:
+            yield
+            return
+        with loaded.lock:
+            if not loaded.writers:
+                loaded.catch_up(self.store)
+            loaded.writers += 1
+        try:
+            yield
+        finally:
+            with loaded.lock:
+                loaded.writers -= 1
+                loaded.state = None  # if reading the state fails, the next use reloads
+                loaded.state = _vectors_state(loaded.chroma_log, self.store)
 
     def _embed_stored(self, chunks: list[StoredChunk]) -> None:
         docs = {d.doc_id: d for d in self.store.documents()}
@@ -150,7 +294,7 @@ class SpeechIndex:
         doc_id = path.name
         ids = [chunk_id(doc_id, content_hash, c.index) for c in chunks]
         metadatas = [_metadata(doc_id, meta, c.section, c.start, c.end, c.paragraph, c.index) for c in chunks]
-        with self.lock:
+        with self.lock, self._writing():
             old_ids = self.store.chunk_ids(doc_id)
             if chunks:
                 self.vectors.add_texts([c.text for c in chunks], metadatas=metadatas, ids=ids)
@@ -160,7 +304,7 @@ class SpeechIndex:
                 self.vectors.delete(ids=stale)
 
     def remove_document(self, doc_id: str) -> bool:
-        with self.lock:
+        with self.lock, self._writing():
             old_ids = self.store.chunk_ids(doc_id)
             removed = self.store.remove(doc_id)
             if old_ids:

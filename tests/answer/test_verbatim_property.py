@@ -39,11 +39,13 @@ def _chunks(name: str) -> list[str]:
 def copied(draw: st.DrawFn) -> tuple[str, str]:
     """(a passage, a stretch of one to three of its sentences as a draft)."""
     chunk = draw(st.sampled_from(_chunks(draw(st.sampled_from(DOCS)))))
-    sentences = [s for s in re.findall(r"[^。！？；\n]+[。！？；]?", chunk) if len(s.strip()) >= 8]
-    if not sentences:
+    sentences = [s for s in re.findall(r"[^。！？；\n]+[。！？；]?", chunk) if s.strip()]
+    starts = [i for i, s in enumerate(sentences) if len(s.strip()) >= 8]
+    if not starts:
         return chunk, chunk
-    first = draw(st.integers(0, len(sentences) - 1))
+    first = draw(st.sampled_from(starts))
     count = draw(st.integers(1, 3))
+    # consecutive sentences, short ones included: skipping one (a 揭榜 on its own line) is not a verbatim copy
     return chunk, "".join(sentences[first : first + count]).strip()
 
 
@@ -55,7 +57,10 @@ def test_a_verbatim_copy_is_always_cited_to_its_passage(case: tuple[str, str]) -
     passage = Passage("p", "p.txt", "标题", "", "", "讲话", "", 0, len(chunk), chunk, 1.0)
     found = attribute(draft, "这段话说了什么？", [other, passage])
     cited = [c for c in found if c.passages]
-    # A bare lead-in (主要有：, 包括：) claims nothing; the sentence after it is what gets cited.
-    claims = [c for c in clauses(draft) if not (c.endswith(("：", ":")) and len(c) <= 5)]
+    # A bare lead-in (主要有：, 包括：) claims nothing; the sentence after it is what gets cited. Nor do fewer than
+    # three word characters: the number of the next list item a copy ends on ("…惠民生。10."), a closing "等等。".
+    claims = [
+        c for c in clauses(draft) if not (c.endswith(("：", ":")) and len(c) <= 5) and len(re.sub(r"\W", "", c)) >= 3
+    ]
     assert len(cited) >= len(claims), f"part of a verbatim copy dropped: {draft!r}"
     assert all(s.passage == 1 for c in cited for s in c.passages)

@@ -16,10 +16,11 @@ before or the after. After every step, with no process alive, a fresh process re
 Processes come from a multiprocessing fork server that imported the index code once (a fresh interpreter spends
 ~4 s importing Chroma and LangChain); each is still a process of its own that opens the index from disk. The
 checks run in such a process too: Chroma caches its HNSW index per process, so a process that opened the index
-before another wrote does not see those vectors in a search. That is a finding of its own, kept below as two strict
-xfail tests (a long-lived reader misses them; a long-lived writer can make them unfindable for everyone), beside
-the regressions for two bugs found while writing it (two processes creating an index at once, which the machine
-hit; a keyword index labelled with a state it was not built from, found reading the code).
+before another wrote did not see those vectors in a search. That was a finding of its own, kept below as two
+regression tests (a long-lived reader missed them; a long-lived writer could make them unfindable for everyone; the
+index now reloads embedded Chroma when its vectors moved on disk), beside the regressions for two bugs found while
+writing it (two processes creating an index at once, which the machine hit; a keyword index labelled with a state
+it was not built from, found reading the code).
 `eval/index_processes.py` runs the machine longer.
 """
 
@@ -467,24 +468,24 @@ def _run_worker(data_dir: Path, op: str, args: list[str], out: Path) -> dict[str
     return result["ok"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Chroma caches its HNSW index per process: a long-lived process (the app) does not see vectors "
-    "another process (`speechqa ingest`) added until it writes itself (chroma-core/chroma#3792)",
-)
 def test_a_long_lived_process_finds_chunks_another_process_committed(tmp_path: Path) -> None:
+    """Chroma caches its HNSW index per process (chroma-core/chroma#3792): a long-lived process (the app) did not
+    see vectors another process (`speechqa ingest`) added until it wrote itself."""
     settings = worker.worker_settings(tmp_path / "data")
     files = [tmp_path / name for name in DOCS[:2]]
     for doc, path in enumerate(files):
         path.write_text(document_text(doc, (0, 0, 0)), encoding="utf-8")
     app = SpeechIndex.open(settings, worker.embeddings())
     ingest(files[:1], settings, app)  # the app has searched and written before
+    twin = SpeechIndex.open(settings, worker.embeddings())  # a second index object: the same Chroma System
     assert _dense_finds(app, [c.id for c in app.store.all_chunks()]) == []
+    assert _dense_finds(twin, [c.id for c in app.store.all_chunks()]) == []
     _run_worker(settings.data_dir, "ingest", [str(files[1])], tmp_path / "out.json")
     theirs = [c.id for c in app.store.all_chunks() if c.doc_id == DOCS[1]]
     assert len(theirs) == 4  # the store and Chroma's `get` see them ...
     assert set(theirs) <= set(app.vectors.get(include=[])["ids"])
-    assert _dense_finds(app, theirs) == []  # ... its dense search does not
+    assert _dense_finds(app, theirs) == []  # ... and so does its dense search
+    assert _dense_finds(twin, theirs) == []
 
 
 def _long_document(name: str, paragraphs: int) -> str:
@@ -493,12 +494,9 @@ def _long_document(name: str, paragraphs: int) -> str:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a long-lived process writing on a stale HNSW index saves it over the one another process saved, "
-    "once Chroma has purged the other's log entries (1000 a time): their vectors stay in `get`, not in search",
-)
 def test_a_long_lived_writer_keeps_the_vectors_another_process_wrote(tmp_path: Path) -> None:
+    """A long-lived process writing on a stale HNSW index saved it over the one another process saved, once Chroma
+    had purged the other's log entries (1000 a time): their vectors stayed in `get`, not in search."""
     settings = worker.worker_settings(tmp_path / "data")
     small, theirs, ours = tmp_path / DOCS[0], tmp_path / "2024-01-01_long-1.txt", tmp_path / "2024-01-02_long-2.txt"
     small.write_text(document_text(0, (0, 0, 0)), encoding="utf-8")
