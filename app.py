@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections.abc import Callable
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -15,9 +16,11 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 import gradio as gr
 
 from config import get_settings
+from ingest.index import IndexUnavailable
 from ui import chat, library, quiz, targets
 from ui.access import Access, AccessError, load_users
 from ui.context import AppContext, Services
+from ui.line import BUSY
 from ui.locale import chinese_ui_js
 from ui.render import SCROLL_TO_QUOTE, document_html
 
@@ -90,12 +93,27 @@ def build_app(services: Services, access: Access | None = None) -> gr.Blocks:
 
         demo.load(library_controls, None, shelf.admin_only, api_visibility="private")
 
-        def ask(question: str) -> dict:
-            """Answer one question; returns the same JSON object as `speechqa ask --json`."""
-            return services.chain.answer(question).public()
-
-        gr.api(ask, api_name="ask", concurrency_limit=1, concurrency_id="llm")
+        gr.api(ask_api(ctx), api_name="ask", concurrency_limit=ctx.line_capacity(), concurrency_id="line")
     return demo
+
+
+def ask_api(ctx: AppContext) -> Callable[[str], dict]:
+    """The /ask API: the chain behind the same line for the model as the chat."""
+
+    def ask(question: str) -> dict:
+        """Answer one question; returns the same JSON object as `speechqa ask --json`. It waits in the same line
+        as the chat; when the line is full it fails at once with the busy message."""
+        ticket = ctx.line.join()
+        if ticket is None:
+            raise gr.Error(BUSY.format(waiting=ctx.line.waiting()))
+        try:
+            while not ctx.line.wait(ticket, 1.0):
+                pass
+            return ctx.services.chain.answer(question).public()
+        finally:
+            ctx.line.leave(ticket)
+
+    return ask
 
 
 def main() -> None:
@@ -105,7 +123,10 @@ def main() -> None:
         access = Access.for_host(load_users(settings.users_file), settings.host, settings.users_file)
     except AccessError as exc:
         raise SystemExit(f"speechqa: {exc}") from exc
-    services = Services.create(settings)
+    try:
+        services = Services.create(settings)
+    except IndexUnavailable as exc:
+        raise SystemExit(f"speechqa: {exc}") from exc
     if not services.index.store.documents():
         print(f"speechqa: the index is empty; run `speechqa ingest` (corpus: {settings.corpus_dir})")
     services.warm_up()
@@ -113,7 +134,8 @@ def main() -> None:
     for thread in threading.enumerate():  # serve once everything is warm: the first question pays no loading
         if thread.name.startswith("speechqa-"):
             thread.join()
-    demo.queue(default_concurrency_limit=settings.app_concurrency)
+    # Gradio's queue holds what the line cannot yet run: bounded, so a flood is refused (503) rather than kept.
+    demo.queue(default_concurrency_limit=settings.app_concurrency, max_size=4 * (settings.queue_max_waiting + 2))
     demo.launch(
         server_name=settings.host,
         server_port=settings.port,

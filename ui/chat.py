@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from ingest.store import DocumentStore
 from retrieval.types import SearchFilters
 from ui.context import AppContext
 from ui.library import document_choices
+from ui.line import BUSY, WAITING, ModelLine
 from ui.render import link_markers, sources_html
 from zhtext.years import years_in
 
@@ -79,15 +80,40 @@ def answer_turn(
     history: list[Turn],
     filters: SearchFilters,
     titles: dict[str, str] | None = None,
+    line: ModelLine | None = None,
 ) -> Iterator[ChatView]:
-    """One question: progress (retrieving, drafting with a count of characters, checking), then the verified answer.
-    The unchecked draft is never shown, so nothing on screen is later withdrawn."""
-    note = filter_note(message, filters, titles or {})
+    """One question: its place in line for the model while it waits (or 'busy' when the line is full), progress
+    (retrieving, drafting with a count of characters, checking), then the verified answer. The unchecked draft is
+    never shown, so nothing on screen is later withdrawn."""
     asked = chat + [{"role": "user", "content": message}]
 
     def saying(text: str) -> list[dict[str, str]]:  # a new list per view: the views already yielded stay as shown
         return asked + [{"role": "assistant", "content": text}]
 
+    ticket = line.join() if line is not None else None
+    if line is not None and ticket is None:
+        yield ChatView(saying(BUSY.format(waiting=line.waiting())), history, sources="", status="繁忙，未作答。")
+        return
+    try:
+        while line is not None and ticket is not None and not line.wait(ticket, 1.0):
+            waiting = WAITING.format(ahead=line.ahead(ticket), seconds=line.estimate_s(ticket))
+            yield ChatView(saying(waiting), history, sources="", citations=[])
+        yield from _answer(chain, message, asked, history, filters, titles or {}, saying)
+    finally:  # answered, failed, stopped or the page closed: the next in line goes
+        if line is not None and ticket is not None:
+            line.leave(ticket)
+
+
+def _answer(
+    chain: AnswerChain,
+    message: str,
+    asked: list[dict[str, str]],
+    history: list[Turn],
+    filters: SearchFilters,
+    titles: dict[str, str],
+    saying: Callable[[str], list[dict[str, str]]],
+) -> Iterator[ChatView]:
+    note = filter_note(message, filters, titles)
     yield ChatView(saying("正在检索资料……"), history, sources="", citations=[])  # the last answer's cards go
     final: Answer | None = None
     try:
@@ -273,15 +299,16 @@ def build(ctx: AppContext) -> ChatPanel:
     def respond(message: str, chat: list, turns: list, docs, genre, speaker, y0, y1):
         titles = FilterChoices.of(ctx.services.index.store).titles()
         chosen = filters_of(docs, genre, speaker, y0, y1)
-        for view in answer_turn(ctx.services.chain, message, chat, turns, chosen, titles):
+        for view in answer_turn(ctx.services.chain, message, chat, turns, chosen, titles, ctx.line):
             yield outputs(view)
 
     runs = []
+    # The model's line (ui/line.py) decides who is answered; Gradio runs enough of these events at once for every
+    # question in line to show its place (a group's limit is its lowest: every event of "line" sets the same).
+    shown = [chatbot, sources, history, cite_pick, status, located]
+    asked, limit = [box, chatbot, history, *filters.all()], ctx.line_capacity()
     for trigger in (box.submit, send.click):
-        # One answer streams at a time (one model instance); the library and other events stay responsive.
-        shown = [chatbot, sources, history, cite_pick, status, located]
-        asked = [box, chatbot, history, *filters.all()]
-        run = trigger(respond, asked, shown, concurrency_limit=1, concurrency_id="llm", api_visibility="private")
+        run = trigger(respond, asked, shown, concurrency_limit=limit, concurrency_id="line", api_visibility="private")
         run.then(lambda: "", None, box, api_visibility="private")
         runs.append(run)
     # Cancel first, then mark the chat: a mark written while the stream still ran would be overwritten by it.

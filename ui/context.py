@@ -11,6 +11,7 @@ from config import Settings
 from ingest.index import SpeechIndex
 from retrieval.hybrid import HybridSearcher
 from ui.access import Access
+from ui.line import ModelLine
 from ui.render import document_html
 
 log = logging.getLogger("speechqa.app")
@@ -62,6 +63,14 @@ class AppContext:
     services: Services
     access: Access = field(default_factory=lambda: Access({}))  # no users: the single local administrator
     listeners: list = field(default_factory=list)  # callables run after the library changes (refresh dropdowns)
+    line: ModelLine = field(init=False)  # who the model answers next (ui/line.py), one per app
+
+    def __post_init__(self) -> None:
+        self.line = ModelLine.for_settings(self.services.settings)
+
+    def line_capacity(self) -> int:
+        """Events that may run at once through the line: those served and those waiting (who see their place)."""
+        return self.line.slots + self.line.max_waiting + 1  # +1: the one told it is busy
 
     def document_html(self, doc_id: str, start: int | None = None, end: int | None = None) -> str:
         """The document as HTML, the span start:end highlighted (offsets into the stored text)."""
