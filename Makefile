@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install models ingest start chromium lint test test-fast bench eval clean
+.PHONY: install models ingest start serve-cluster chromium lint test test-fast bench eval clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -29,6 +29,10 @@ ingest: models
 
 start: ingest
 	$(BIN)/python app.py
+
+# Replicas on one machine (loopback): a Chroma server, two model servers, two app processes (ports PORT+1, PORT+2).
+serve-cluster: ingest
+	$(BIN)/python cluster.py
 
 # Browser tests drive Debian's Chromium (Playwright's own browser download is not reachable here).
 chromium:
