@@ -5,13 +5,13 @@ Screenshots of the chat and the library are saved to test-artifacts/.
 
 from __future__ import annotations
 
-import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from ingest.chroma_server import free_port
 from tests.conftest import REPO
 from tests.fakes import ScriptedChatModel
 
@@ -42,9 +42,7 @@ def url(real_services):
 def serve(services) -> tuple[str, object]:
     from app import CSS, build_app, chinese_ui_js
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     demo = build_app(services)
     demo.queue(default_concurrency_limit=4)
     launch = dict(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, css=CSS, quiet=True)

@@ -5,7 +5,6 @@ llama-cpp-python's real server on the bundled GGUF."""
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from answer.chain import UNAVAILABLE, AnswerChain
 from answer.pointing import CHOICE_SCHEMA, POINT_MAX_TOKENS, chosen_numbers
 from answer.types import DraftEvent, FinalEvent
 from config import Settings
+from ingest.chroma_server import free_port
 from ingest.index import SpeechIndex
 from ingest.pipeline import ingest
 from models.llm import constrained, get_chat_model
@@ -83,12 +83,6 @@ def servers() -> Iterator[list[FakeServer]]:
     yield made
     for server in made:
         server.close()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _pool(urls: list[str], slots: int = 1, wait_s: float = 0.3, **settings: object) -> ServerPool:
@@ -170,7 +164,7 @@ def test_a_stream_closed_early_frees_its_slot_and_hangs_up(servers: list[FakeSer
 
 def test_an_unreachable_server_is_skipped_for_a_while(servers: list[FakeServer]) -> None:
     a = servers[0]
-    dead = f"http://127.0.0.1:{_free_port()}/v1"
+    dead = f"http://127.0.0.1:{free_port()}/v1"
     pool = _pool([dead, a.url])
     assert [_who(pool) for _ in range(3)] == ["A", "A", "A"]
     assert pool.in_flight == [0, 0]

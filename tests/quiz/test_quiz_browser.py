@@ -4,7 +4,6 @@ browser). No model is needed: the panel runs on a small index of two reports."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
@@ -13,6 +12,7 @@ import gradio as gr
 import pytest
 
 from config import Settings
+from ingest.chroma_server import free_port
 from ingest.chunking import chunk_text
 from ingest.pipeline import prepare
 from ingest.store import DocumentStore
@@ -48,9 +48,7 @@ def app(tmp_path_factory: pytest.TempPathFactory, quiz_settings: Settings) -> It
     ctx = _Context(SimpleNamespace(settings=settings, index=SimpleNamespace(store=store)))
     with gr.Blocks() as demo, gr.Tab("练习"):
         panel.build(ctx)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
     service = panel.quiz_service(ctx)
     service.bank()

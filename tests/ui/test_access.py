@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 import ui.access as access_module
+from ingest.chroma_server import free_port
 from tests.ui.conftest import GWR_2019
 from ui.access import (
     ADMIN,
@@ -162,15 +163,11 @@ def _raw_event(client, url: str, api_name: str, data: list) -> list:
 
 
 def test_a_signed_in_reader_sending_the_browsers_removal_request_is_refused(services: Services) -> None:
-    import socket
-
     import httpx
 
     from app import build_app
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     access = Access(USERS)
     demo = build_app(services, access)
     demo.queue()
