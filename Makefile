@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install models ingest start serve-cluster chromium lint test test-fast bench eval clean
+.PHONY: install models ingest start serve-cluster chromium postgres lint test test-fast bench eval clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -34,6 +34,11 @@ start: ingest
 serve-cluster: ingest
 	$(BIN)/python cluster.py
 
+# The shared tables are tested on PostgreSQL too: Debian's server package (the tests start their own on loopback).
+postgres:
+	(ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1) || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql)
+
 # Browser tests drive Debian's Chromium (Playwright's own browser download is not reachable here).
 chromium:
 	(command -v chromium >/dev/null && dpkg -s fonts-noto-cjk >/dev/null 2>&1) || \
@@ -45,10 +50,12 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: models chromium lint
+test: models chromium postgres lint
 	$(BIN)/python -m pytest -q -m "not model and not browser"
-	# The index, retrieval and answer tests again with the vectors on a Chroma server (`chroma run`, started by them).
-	$(BIN)/python -m pytest -q -m "not model and not browser" --chroma-server tests/ingest tests/retrieval tests/answer
+	# Again as replicas run: vectors on a Chroma server (`chroma run`) and the document store, quiz and change log on
+	# PostgreSQL, both started by the tests on loopback.
+	$(BIN)/python -m pytest -q -m "not model and not browser" --chroma-server --postgres \
+	  tests/ingest tests/retrieval tests/answer tests/quiz tests/ui/test_access.py
 	$(BIN)/python -m pytest -q -m "model or browser"
 
 test-fast: install

@@ -67,7 +67,7 @@ def ingest(
         console.print(f"[yellow]instruction to an assistant, never given to the model[/yellow] {name}: {sentence}")
     for name in report.added + report.updated:
         stored = index.store.document(name)
-        record(settings.data_dir, _who(), "import", name, stored.content_hash if stored else "")
+        record(settings, _who(), "import", name, stored.content_hash if stored else "")
     if not report.ok:
         raise typer.Exit(2)
 
@@ -107,13 +107,31 @@ def remove(names: Annotated[list[str], typer.Argument(help="document file names,
     index = _open_index()
     missing = [n for n in names if not index.remove_document(n)]
     for name in (n for n in names if n not in missing):
-        record(get_settings().data_dir, _who(), "remove", name)
+        record(get_settings(), _who(), "remove", name)
     index.keyword()
     index.targets()
     for name in missing:
         console.print(f"[yellow]not in the index:[/yellow] {name}")
     if missing:
         raise typer.Exit(2)
+
+
+@app.command()
+def changes(
+    limit: Annotated[int, typer.Option(help="how many, newest first")] = 50,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """The library's change log: who imported or removed which document, and when."""
+    from ingest.audit import changes as latest
+
+    rows = latest(get_settings(), limit)
+    if as_json:
+        print(json.dumps([c.__dict__ for c in rows], ensure_ascii=False, indent=1))
+        return
+    table = Table("when", "who", "what", "document", "sha256")
+    for c in rows:
+        table.add_row(c.at, c.who, c.what, c.name, c.sha256[:12])
+    Console().print(table)
 
 
 @app.command()

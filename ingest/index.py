@@ -64,6 +64,11 @@ def index_folder(settings: Settings) -> Path:
     return settings.index_dir / re.sub(r"[^A-Za-z0-9._-]+", "_", model).strip("_")
 
 
+def store_target(settings: Settings) -> str | Path:
+    """The document store's database: the shared one when set, else documents.sqlite in the index folder."""
+    return settings.database(index_folder(settings) / "documents.sqlite")
+
+
 class IndexUnavailable(Exception):
     """The index cannot be opened; the message says why and what to do."""
 
@@ -206,7 +211,7 @@ class SpeechIndex:
         # ("table collections already exists"), and so can two creating the store ("database is locked" switching
         # it to WAL). One opener at a time, for that moment only (never a writer's lock).
         with FileLock(folder / "open.lock"):
-            store = DocumentStore(folder / "documents.sqlite")
+            store = DocumentStore(store_target(settings))
             # read before the client: a System it creates loads the vectors after this state, never before it
             state_before = _vectors_state(chroma_log, store) if embedded else ""
             client, collection = _chroma(settings, folder)

@@ -1,35 +1,67 @@
-"""The document store: the committed text, metadata and chunks of every ingested document (SQLite).
+"""The document store: the committed text, metadata and chunks of every ingested document.
 
 It is the index's source of truth and its commit point: a document exists once its row and all its chunk rows are
 written in one transaction. Chroma vectors and the keyword index are derived from it, so a crash between writing
 vectors and committing here leaves no half-indexed document (orphan vectors are dropped on the next open).
+It lives in the shared database (ingest/database.py): a SQLite file in the index folder, or PostgreSQL.
 """
 
 from __future__ import annotations
 
 import hashlib
-import sqlite3
-import threading
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import (
+    Column,
+    Connection,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    delete,
+    insert,
+    select,
+)
+
 from ingest.chunking import Chunk
+from ingest.database import Database
 from ingest.metadata import DocMeta
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS documents (
-    doc_id TEXT PRIMARY KEY, path TEXT NOT NULL, title TEXT, speaker TEXT, date TEXT, year INTEGER,
-    genre TEXT, source TEXT, text TEXT NOT NULL, content_hash TEXT NOT NULL, n_chunks INTEGER, ingested_at REAL
-);
-CREATE TABLE IF NOT EXISTS chunks (
-    id TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
-    idx INTEGER, start INTEGER, "end" INTEGER, section TEXT, paragraph INTEGER, text TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id, idx);
-"""
+METADATA = MetaData()
+documents = Table(
+    "documents",
+    METADATA,
+    Column("doc_id", Text, primary_key=True),
+    Column("path", Text, nullable=False),
+    *(Column(name, Text) for name in ("title", "speaker", "date")),
+    Column("year", Integer),
+    *(Column(name, Text) for name in ("genre", "source")),
+    Column("text", Text, nullable=False),
+    Column("content_hash", Text, nullable=False),
+    Column("n_chunks", Integer),
+    Column("ingested_at", Float),
+)
+chunks = Table(
+    "chunks",
+    METADATA,
+    Column("id", Text, primary_key=True),
+    Column("doc_id", Text, ForeignKey("documents.doc_id", ondelete="CASCADE"), nullable=False),
+    *(Column(name, Integer) for name in ("idx", "start", "end")),
+    Column("section", Text),
+    Column("paragraph", Integer),
+    Column("text", Text, nullable=False),
+    Index("chunks_doc", "doc_id", "idx"),
+)
+_DOC_COLUMNS = [documents.c[n] for n in ("doc_id", "path", "title", "speaker", "date", "year", "genre", "source")] + [
+    documents.c[n] for n in ("text", "content_hash", "n_chunks")
+]
+_CHUNK_COLUMNS = [chunks.c[n] for n in ("id", "doc_id", "idx", "start", "end", "section", "paragraph", "text")]
 
 
 @dataclass(frozen=True)
@@ -68,158 +100,107 @@ def chunk_id(doc_id: str, content_hash: str, index: int) -> str:
     return f"{doc_id}#{content_hash[:12]}#{index}"
 
 
-class ThreadConnections:
-    """One SQLite connection per thread, in WAL mode: a connection shared by the app's threads mixes their
-    transactions ("cannot start a transaction within a transaction"); WAL lets readers run beside one writer."""
-
-    def __init__(self, path: Path, schema: str) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path, self._schema = path, schema
-        self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
-        self._lock = threading.Lock()
-        self.get()  # the schema exists once the constructor returns
-
-    def get(self) -> sqlite3.Connection:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA foreign_keys=ON")
-            with self._lock:
-                if not self._all:
-                    db.executescript(self._schema)
-                self._all.append(db)
-            self._local.db = db
-        return db
-
-    def close(self) -> None:
-        with self._lock:
-            for db in self._all:
-                db.close()
-            self._all.clear()
-        self._local = threading.local()
-
-
-@contextmanager
-def write_transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """All of a write or none of it, on a connection opened with isolation_level=None (the store, the targets
-    table and the quiz progress share this)."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
-
-
 class DocumentStore:
-    """SQLite-backed store of documents and chunks."""
+    """Documents and chunks in the shared database (a SQLite file path, or a database URL)."""
 
-    def __init__(self, path: Path) -> None:
-        self._connections = ThreadConnections(path, _SCHEMA)
-
-    @property
-    def _db(self) -> sqlite3.Connection:
-        return self._connections.get()
-
-    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
-        return write_transaction(self._db)
+    def __init__(self, target: str | Path) -> None:
+        self.database = Database(target, METADATA)
 
     def content_hash(self, doc_id: str) -> str | None:
-        row = self._db.execute("SELECT content_hash FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
-        return row[0] if row else None
+        with self.database.read() as db:
+            return db.scalar(select(documents.c.content_hash).where(documents.c.doc_id == doc_id))
 
     def chunk_ids(self, doc_id: str) -> list[str]:
-        return [r[0] for r in self._db.execute("SELECT id FROM chunks WHERE doc_id=? ORDER BY idx", (doc_id,))]
+        with self.database.read() as db:
+            return list(db.scalars(select(chunks.c.id).where(chunks.c.doc_id == doc_id).order_by(chunks.c.idx)))
 
-    def commit_document(self, path: Path, meta: DocMeta, text: str, content_hash: str, chunks: list[Chunk]) -> None:
+    def commit_document(self, path: Path, meta: DocMeta, text: str, content_hash: str, new: list[Chunk]) -> None:
         """Replace the document and all its chunks atomically."""
         doc_id = path.name
-        with self._transaction() as db:
-            db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
-            db.execute(
-                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    doc_id,
-                    str(path),
-                    meta.title,
-                    meta.speaker,
-                    meta.date,
-                    meta.year,
-                    meta.genre,
-                    meta.source,
-                    text,
-                    content_hash,
-                    len(chunks),
-                    time.time(),
-                ),
-            )
-            db.executemany(
-                "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?)",
-                [
-                    (
-                        chunk_id(doc_id, content_hash, c.index),
-                        doc_id,
-                        c.index,
-                        c.start,
-                        c.end,
-                        c.section,
-                        c.paragraph,
-                        c.text,
-                    )
-                    for c in chunks
-                ],
-            )
+        row = {
+            "doc_id": doc_id,
+            "path": str(path),
+            **{k: getattr(meta, k) for k in ("title", "speaker", "date", "year", "genre", "source")},
+            "text": text,
+            "content_hash": content_hash,
+            "n_chunks": len(new),
+            "ingested_at": time.time(),
+        }
+        with self.database.write() as db:
+            _delete_document(db, doc_id)
+            db.execute(insert(documents), [row])
+            if new:
+                db.execute(insert(chunks), [_chunk_row(doc_id, content_hash, c) for c in new])
 
     def remove(self, doc_id: str) -> bool:
-        with self._transaction() as db:
-            return db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,)).rowcount > 0
+        with self.database.write() as db:
+            return _delete_document(db, doc_id)
 
     def documents(self) -> list[StoredDocument]:
-        rows = self._db.execute(f"SELECT {_DOC_COLUMNS} FROM documents ORDER BY date, doc_id")
-        return [StoredDocument(*row) for row in rows]
+        with self.database.read() as db:
+            rows = db.execute(select(*_DOC_COLUMNS).order_by(documents.c.date, documents.c.doc_id))
+            return [StoredDocument(*row) for row in rows]
 
     def document(self, doc_id: str) -> StoredDocument | None:
-        row = self._db.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        with self.database.read() as db:
+            row = db.execute(select(*_DOC_COLUMNS).where(documents.c.doc_id == doc_id)).first()
         return StoredDocument(*row) if row else None
 
     def chunks(self, ids: Iterable[str]) -> dict[str, StoredChunk]:
         """Committed chunks by id; ids that are not committed are simply absent."""
         ids = list(ids)
         found: dict[str, StoredChunk] = {}
-        for i in range(0, len(ids), 500):
-            part = ids[i : i + 500]
-            marks = ",".join("?" * len(part))
-            for row in self._db.execute(f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE id IN ({marks})", part):
-                found[row[0]] = StoredChunk(*row)
+        with self.database.read() as db:
+            for i in range(0, len(ids), 500):
+                for row in db.execute(select(*_CHUNK_COLUMNS).where(chunks.c.id.in_(ids[i : i + 500]))):
+                    found[row[0]] = StoredChunk(*row)
         return found
 
     def all_chunks(self) -> list[StoredChunk]:
-        rows = self._db.execute(f"SELECT {_CHUNK_COLUMNS} FROM chunks ORDER BY doc_id, idx")
-        return [StoredChunk(*row) for row in rows]
+        with self.database.read() as db:
+            return _all_chunks(db)
 
     def snapshot(self) -> tuple[str, list[StoredChunk]]:
         """The stamp and the chunks of one committed state, read in one transaction: read apart, a commit by
         another process in between labelled chunks with a state they are not."""
-        db = self._db
-        db.execute("BEGIN")
-        try:
-            return self.stamp(), self.all_chunks()
-        finally:
-            db.execute("COMMIT")
+        with self.database.snapshot() as db:
+            return _stamp(db), _all_chunks(db)
 
     def stamp(self) -> str:
         """A fingerprint of the committed state; derived indexes compare it to know they are current."""
-        digest = hashlib.sha256()
-        for doc_id, content_hash in self._db.execute("SELECT doc_id, content_hash FROM documents ORDER BY doc_id"):
-            digest.update(f"{doc_id}\0{content_hash}\n".encode())
-        return digest.hexdigest()
+        with self.database.read() as db:
+            return _stamp(db)
 
     def close(self) -> None:
-        self._connections.close()
+        self.database.close()
 
 
-_DOC_COLUMNS = "doc_id, path, title, speaker, date, year, genre, source, text, content_hash, n_chunks"
-_CHUNK_COLUMNS = 'id, doc_id, idx, start, "end", section, paragraph, text'
+def _delete_document(db: Connection, doc_id: str) -> bool:
+    # Chunks first: SQLite cascades through its foreign key, but a database opened without it would keep them.
+    db.execute(delete(chunks).where(chunks.c.doc_id == doc_id))
+    return db.execute(delete(documents).where(documents.c.doc_id == doc_id)).rowcount > 0
+
+
+def _chunk_row(doc_id: str, content_hash: str, c: Chunk) -> dict[str, object]:
+    return {
+        "id": chunk_id(doc_id, content_hash, c.index),
+        "doc_id": doc_id,
+        "idx": c.index,
+        "start": c.start,
+        "end": c.end,
+        "section": c.section,
+        "paragraph": c.paragraph,
+        "text": c.text,
+    }
+
+
+def _all_chunks(db: Connection) -> list[StoredChunk]:
+    rows = db.execute(select(*_CHUNK_COLUMNS).order_by(chunks.c.doc_id, chunks.c.idx))
+    return [StoredChunk(*row) for row in rows]
+
+
+def _stamp(db: Connection) -> str:
+    digest = hashlib.sha256()
+    for doc_id, content_hash in db.execute(select(documents.c.doc_id, documents.c.content_hash).order_by("doc_id")):
+        digest.update(f"{doc_id}\0{content_hash}\n".encode())
+    return digest.hexdigest()

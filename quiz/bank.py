@@ -1,4 +1,4 @@
-"""The item bank cached in SQLite: generated once per state of the document store, then read by id.
+"""The item bank cached in the shared database: generated once per state of the document store, then read by id.
 
 The cache is keyed by the store's stamp and the generator version, so an ingest or a rule change rebuilds it, and
 an unchanged corpus gives back the very same items (ids, options and their order) to `grade ID` and the app.
@@ -7,20 +7,28 @@ an unchanged corpus gives back the very same items (ids, options and their order
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 
+from sqlalchemy import Column, Integer, MetaData, Table, Text, delete, insert, select
+
+from ingest.database import Database
 from quiz.items import GENERATOR_VERSION, generate
 from quiz.model import QuizDocument, QuizItem, Source
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS bank_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS items (
-    id TEXT PRIMARY KEY, kind TEXT NOT NULL, doc TEXT NOT NULL, genre TEXT, year INTEGER, payload TEXT NOT NULL
-);
-"""
+METADATA = MetaData()
+bank_meta = Table("bank_meta", METADATA, Column("key", Text, primary_key=True), Column("value", Text, nullable=False))
+items_table = Table(
+    "items",
+    METADATA,
+    Column("id", Text, primary_key=True),
+    Column("kind", Text, nullable=False),
+    Column("doc", Text, nullable=False),
+    Column("genre", Text),
+    Column("year", Integer),
+    Column("payload", Text, nullable=False),
+)
 
 
 def item_to_json(item: QuizItem) -> str:
@@ -47,13 +55,11 @@ def item_from_json(payload: str) -> QuizItem:
 class ItemBank:
     """Every item of the current documents, from the cache when it is current, else generated and cached."""
 
-    def __init__(self, db: sqlite3.Connection, db_lock: threading.RLock) -> None:
-        self._db = db
-        self._db_lock = db_lock  # shared with everything else that uses this connection
-        self._lock = threading.Lock()  # one build at a time; readers of the connection are not held up by it
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        self._lock = threading.Lock()  # one build at a time in this process
         self._items: list[QuizItem] | None = None
         self._stamp = ""
-        db.executescript(_SCHEMA)
 
     def items(self, stamp: str, documents: Callable[[], Sequence[QuizDocument]]) -> list[QuizItem]:
         """The bank for the documents whose state is `stamp` (documents are read only when a rebuild is needed)."""
@@ -62,9 +68,9 @@ class ItemBank:
             if self._items is not None and self._stamp == key:
                 return self._items
             if self._cached_key() == key:
-                with self._db_lock:
-                    rows = self._db.execute("SELECT payload FROM items ORDER BY id").fetchall()
-                self._items = [item_from_json(r[0]) for r in rows]
+                with self._database.read() as db:
+                    rows = db.scalars(select(items_table.c.payload).order_by(items_table.c.id)).all()
+                self._items = [item_from_json(r) for r in rows]
             else:
                 self._items = generate(documents())
                 self._store(key, self._items)
@@ -72,19 +78,24 @@ class ItemBank:
             return self._items
 
     def _cached_key(self) -> str:
-        with self._db_lock:
-            row = self._db.execute("SELECT value FROM bank_meta WHERE key='stamp'").fetchone()
-        return row[0] if row else ""
+        with self._database.read() as db:
+            return db.scalar(select(bank_meta.c.value).where(bank_meta.c.key == "stamp")) or ""
 
     def _store(self, key: str, items: Sequence[QuizItem]) -> None:
-        rows = [(it.id, it.kind, it.doc, it.genre, it.year, item_to_json(it)) for it in items]
-        with self._db_lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                self._db.execute("DELETE FROM items")
-                self._db.executemany("INSERT INTO items VALUES (?,?,?,?,?,?)", rows)
-                self._db.execute("INSERT OR REPLACE INTO bank_meta VALUES ('stamp', ?)", (key,))
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+        rows = [
+            {
+                "id": it.id,
+                "kind": it.kind,
+                "doc": it.doc,
+                "genre": it.genre,
+                "year": it.year,
+                "payload": item_to_json(it),
+            }
+            for it in items
+        ]
+        with self._database.write() as db:
+            db.execute(delete(items_table))
+            if rows:
+                db.execute(insert(items_table), rows)
+            db.execute(delete(bank_meta).where(bank_meta.c.key == "stamp"))
+            db.execute(insert(bank_meta), [{"key": "stamp", "value": key}])

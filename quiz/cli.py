@@ -16,12 +16,12 @@ quiz_app = typer.Typer(help="练习：从文档结构生成的自测题，代码
 
 
 def _service() -> QuizService:
-    from ingest.index import index_folder
+    from ingest.index import store_target
     from ingest.store import DocumentStore
 
     settings = get_settings()
-    store_path = index_folder(settings) / "documents.sqlite"
-    store = DocumentStore(store_path) if store_path.exists() else None
+    target = store_target(settings)
+    store = DocumentStore(target) if isinstance(target, str) or target.exists() else None
     return QuizService.open(settings, store)
 
 

@@ -1,4 +1,4 @@
-"""Spaced repetition with FSRS, and each trainee's progress, in SQLite.
+"""Spaced repetition with FSRS, and each trainee's progress, in the shared database.
 
 A right answer is rated Good and a wrong one Again (the `fsrs` package's scheduler decides the next due time); every
 answer is logged. Progress is counted per document and per kind of item: items seen, answers, share right, due now.
@@ -6,30 +6,40 @@ answer is logged. Progress is counted per document and per kind of item: items s
 
 from __future__ import annotations
 
-import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from fsrs import Card, Rating, Scheduler, State
+from sqlalchemy import Column, Float, Index, Integer, MetaData, Table, Text, and_, case, delete, func, insert, select
 
-from ingest.store import write_transaction
+from ingest.database import Database
 from quiz.model import QuizItem
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS cards (
-    user TEXT NOT NULL, item_id TEXT NOT NULL, doc TEXT NOT NULL, kind TEXT NOT NULL, card TEXT NOT NULL,
-    due REAL NOT NULL, reviews INTEGER NOT NULL, correct INTEGER NOT NULL, PRIMARY KEY (user, item_id)
-);
-CREATE INDEX IF NOT EXISTS cards_due ON cards(user, due);
-CREATE TABLE IF NOT EXISTS reviews (
-    user TEXT NOT NULL, item_id TEXT NOT NULL, at TEXT NOT NULL, correct INTEGER NOT NULL, score REAL NOT NULL,
-    rating INTEGER NOT NULL, answer TEXT NOT NULL
-);
-"""
+METADATA = MetaData()
+cards = Table(
+    "cards",
+    METADATA,
+    Column("user", Text, primary_key=True),
+    Column("item_id", Text, primary_key=True),
+    Column("doc", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("card", Text, nullable=False),
+    Column("due", Float, nullable=False),
+    Column("reviews", Integer, nullable=False),
+    Column("correct", Integer, nullable=False),
+    Index("cards_due", "user", "due"),
+)
+reviews = Table(
+    "reviews",
+    METADATA,
+    Column("user", Text, nullable=False),
+    Column("item_id", Text, nullable=False),
+    Column("at", Text, nullable=False),
+    Column("correct", Integer, nullable=False),
+    Column("score", Float, nullable=False),
+    Column("rating", Integer, nullable=False),
+    Column("answer", Text, nullable=False),
+)
 
 
 @dataclass(frozen=True)
@@ -67,13 +77,9 @@ def utc_now() -> datetime:
 class Progress:
     """Every trainee's FSRS cards and answers."""
 
-    def __init__(
-        self, db: sqlite3.Connection, scheduler: Scheduler | None = None, db_lock: threading.RLock | None = None
-    ) -> None:
-        self._db = db
-        self._lock = db_lock or threading.RLock()  # shared with the item bank when both use one connection
+    def __init__(self, database: Database, scheduler: Scheduler | None = None) -> None:
+        self._database = database
         self.scheduler = scheduler or Scheduler()
-        db.executescript(_SCHEMA)
 
     def record(
         self, user: str, item: QuizItem, correct: bool, score: float, answer: str, now: datetime | None = None
@@ -81,63 +87,83 @@ class Progress:
         """Rate the answer (right → Good, wrong → Again), reschedule the item and log the answer."""
         now = now or utc_now()
         rating = Rating.Good if correct else Rating.Again
-        with self._transaction() as db:
+        this = and_(cards.c.user == user, cards.c.item_id == item.id)
+        with self._database.write() as db:
+            # FOR UPDATE (PostgreSQL): two app processes recording the same card wait for each other
             row = db.execute(
-                "SELECT card, reviews, correct FROM cards WHERE user=? AND item_id=?", (user, item.id)
-            ).fetchone()
+                select(cards.c.card, cards.c.reviews, cards.c.correct).where(this).with_for_update()
+            ).first()
             card = Card.from_json(row[0]) if row else Card(card_id=int(item.id, 16), due=now)
-            reviews, right = (row[1], row[2]) if row else (0, 0)
+            count, right = (row[1], row[2]) if row else (0, 0)
             card, _ = self.scheduler.review_card(card, rating, review_datetime=now)
+            db.execute(delete(cards).where(this))
             db.execute(
-                "INSERT OR REPLACE INTO cards VALUES (?,?,?,?,?,?,?,?)",
-                (
-                    user,
-                    item.id,
-                    item.doc,
-                    item.kind,
-                    card.to_json(),
-                    card.due.timestamp(),
-                    reviews + 1,
-                    right + int(correct),
-                ),
+                insert(cards),
+                [
+                    {
+                        "user": user,
+                        "item_id": item.id,
+                        "doc": item.doc,
+                        "kind": item.kind,
+                        "card": card.to_json(),
+                        "due": card.due.timestamp(),
+                        "reviews": count + 1,
+                        "correct": right + int(correct),
+                    }
+                ],
             )
             db.execute(
-                "INSERT INTO reviews VALUES (?,?,?,?,?,?,?)",
-                (user, item.id, now.isoformat(), int(correct), score, int(rating), answer),
+                insert(reviews),
+                [
+                    {
+                        "user": user,
+                        "item_id": item.id,
+                        "at": now.isoformat(),
+                        "correct": int(correct),
+                        "score": score,
+                        "rating": int(rating),
+                        "answer": answer,
+                    }
+                ],
             )
-        return Review(item.id, rating.name, card.due, State(card.state).name, reviews + 1)
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """One writer at a time on the shared connection; a failure leaves nothing half-written."""
-        with self._lock, write_transaction(self._db) as db:
-            yield db
-
-    def _query(self, sql: str, args: tuple[object, ...]) -> list[tuple[Any, ...]]:
-        with self._lock:
-            return self._db.execute(sql, args).fetchall()
+        return Review(item.id, rating.name, card.due, State(card.state).name, count + 1)
 
     def due_ids(self, user: str, now: datetime | None = None, limit: int = 50) -> list[str]:
         """Items due for review, most overdue first."""
         now = now or utc_now()
-        rows = self._query(
-            "SELECT item_id FROM cards WHERE user=? AND due<=? ORDER BY due LIMIT ?", (user, now.timestamp(), limit)
+        query = (
+            select(cards.c.item_id)
+            .where(cards.c.user == user, cards.c.due <= now.timestamp())
+            .order_by(cards.c.due, cards.c.item_id)
+            .limit(limit)
         )
-        return [r[0] for r in rows]
+        with self._database.read() as db:
+            return list(db.scalars(query))
 
     def next_due(self, user: str, item_id: str) -> datetime | None:
-        rows = self._query("SELECT due FROM cards WHERE user=? AND item_id=?", (user, item_id))
-        return datetime.fromtimestamp(rows[0][0], UTC) if rows else None
+        with self._database.read() as db:
+            due = db.scalar(select(cards.c.due).where(cards.c.user == user, cards.c.item_id == item_id))
+        return datetime.fromtimestamp(due, UTC) if due is not None else None
 
     def seen_ids(self, user: str) -> set[str]:
-        return {r[0] for r in self._query("SELECT item_id FROM cards WHERE user=?", (user,))}
+        with self._database.read() as db:
+            return set(db.scalars(select(cards.c.item_id).where(cards.c.user == user)))
 
     def progress(self, user: str, now: datetime | None = None) -> list[ProgressRow]:
         """Per document and kind: items seen, answers, right answers, items due now."""
         now = now or utc_now()
-        rows = self._query(
-            "SELECT doc, kind, COUNT(*), SUM(reviews), SUM(correct), SUM(due<=?) FROM cards WHERE user=? "
-            "GROUP BY doc, kind ORDER BY doc, kind",
-            (now.timestamp(), user),
+        query = (
+            select(
+                cards.c.doc,
+                cards.c.kind,
+                func.count(),
+                func.sum(cards.c.reviews),
+                func.sum(cards.c.correct),
+                func.sum(case((cards.c.due <= now.timestamp(), 1), else_=0)),
+            )
+            .where(cards.c.user == user)
+            .group_by(cards.c.doc, cards.c.kind)
+            .order_by(cards.c.doc, cards.c.kind)
         )
-        return [ProgressRow(*row) for row in rows]
+        with self._database.read() as db:
+            return [ProgressRow(*row) for row in db.execute(query)]

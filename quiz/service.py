@@ -1,14 +1,13 @@
 """The quiz's one facade: the CLI, the app's 练习 tab and its API all make, grade and schedule items through here.
 
-It owns the SQLite file `quiz.sqlite` in the data folder (the cached item bank and every trainee's progress) and reads
-documents from the document store (or, with no index yet, from the corpus files, cleaned exactly as ingest does).
+It owns the quiz's tables in the shared database (ingest/database.py; by default the SQLite file `quiz.sqlite` in the
+data folder): the cached item bank and every trainee's progress. It reads documents from the document store (or,
+with no index yet, from the corpus files, cleaned exactly as ingest does).
 """
 
 from __future__ import annotations
 
 import random
-import sqlite3
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,6 +15,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from config import Settings
+from ingest.database import Database
+from quiz import bank, schedule
 from quiz.bank import ItemBank
 from quiz.grading import grade as grade_answer
 from quiz.grading import plain
@@ -108,20 +109,17 @@ class QuizService:
 
     settings: Settings
     source: DocumentSource
-    db_path: Path | None = None
-    _db: sqlite3.Connection = field(init=False)
+    database: str | Path | None = None  # a URL or SQLite file; None: the settings' database (quiz.sqlite)
+    _database: Database = field(init=False)
     _by_id: dict[str, QuizItem] = field(init=False, default_factory=dict)
     _known: frozenset[str] = field(init=False, default=frozenset())
     _stamp: str = field(init=False, default="")
 
     def __post_init__(self) -> None:
-        path = self.db_path or self.settings.data_dir / "quiz.sqlite"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        lock = threading.RLock()  # one connection, shared by the app's threads: one statement at a time
-        self.bank_store = ItemBank(self._db, lock)
-        self.progress_store = Progress(self._db, db_lock=lock)
+        target = self.database or self.settings.database(self.settings.data_dir / "quiz.sqlite")
+        self._database = Database(target, bank.METADATA, schedule.METADATA)
+        self.bank_store = ItemBank(self._database)
+        self.progress_store = Progress(self._database)
 
     @classmethod
     def open(cls, settings: Settings, store: Any | None = None) -> QuizService:
@@ -202,7 +200,7 @@ class QuizService:
         return frozenset(self.progress_store.seen_ids(user))
 
     def close(self) -> None:
-        self._db.close()
+        self._database.close()
 
 
 def source_json(source: Source) -> dict[str, Any]:

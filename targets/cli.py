@@ -20,11 +20,11 @@ JSON_KEYS = ("indicator", "scope", "year", "kind", "value", "low", "high", "unit
 def open_targets(settings: Settings | None = None) -> TargetTable:
     """The targets table of the configured index, brought up to date with its document store. Opens the store's
     SQLite file directly: no embedding model, no vector store."""
-    from ingest.index import index_folder
+    from ingest.index import index_folder, store_target
     from ingest.store import DocumentStore
 
     folder = index_folder(settings or get_settings())
-    store = DocumentStore(folder / "documents.sqlite")
+    store = DocumentStore(store_target(settings or get_settings()))
     try:
         return refresh(store, folder)
     finally:

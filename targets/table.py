@@ -2,17 +2,20 @@
 
 Like the keyword index it is rebuilt from the document store, never edited by hand: `refresh` re-extracts only
 the documents whose content_hash changed and drops the documents that are gone. Rows are keyed by doc_id and
-the content_hash they were extracted from.
+the content_hash they were extracted from. So it stays a local SQLite file in each index folder, not in the shared
+database (ingest/database.py): wherever it is missing or stale it is extracted again.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from contextlib import AbstractContextManager
+import threading
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
-from ingest.store import DocumentStore, StoredDocument, ThreadConnections, write_transaction
+from ingest.store import DocumentStore, StoredDocument
 from targets.extract import NATIONAL, TargetCell, extract
 
 FILE_NAME = "targets.sqlite"
@@ -30,6 +33,51 @@ CREATE TABLE IF NOT EXISTS cells (
 );
 CREATE INDEX IF NOT EXISTS cells_by_indicator ON cells(indicator, scope, year);
 """
+
+
+class ThreadConnections:
+    """One SQLite connection per thread, in WAL mode: a connection shared by the app's threads mixes their
+    transactions ("cannot start a transaction within a transaction"); WAL lets readers run beside one writer."""
+
+    def __init__(self, path: Path, schema: str) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path, self._schema = path, schema
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self.get()  # the schema exists once the constructor returns
+
+    def get(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA foreign_keys=ON")
+            with self._lock:
+                if not self._all:
+                    db.executescript(self._schema)
+                self._all.append(db)
+            self._local.db = db
+        return db
+
+    def close(self) -> None:
+        with self._lock:
+            for db in self._all:
+                db.close()
+            self._all.clear()
+        self._local = threading.local()
+
+
+@contextmanager
+def write_transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """All of a write or none of it, on a connection opened with isolation_level=None."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from langchain_core.embeddings import DeterministicFakeEmbedding
 from config import Settings
 from ingest.chroma_server import chroma_server
 from ingest.index import SpeechIndex
+from ingest.postgres_server import new_database, postgres_server
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "speeches"
 SEED = "000_aed499d8bb92d2d1.txt"
@@ -27,6 +28,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="keep the vectors on a Chroma server (`chroma run`, started for the session) instead of embedded Chroma",
     )
+    parser.addoption(
+        "--postgres",
+        action="store_true",
+        help="keep the shared tables (document store, quiz, change log) on a PostgreSQL server started for the session",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -39,10 +45,30 @@ def chroma_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
         yield url
 
 
+@pytest.fixture(scope="session")
+def postgres_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """With --postgres, the URL of a PostgreSQL server started for this session, else None (SQLite files)."""
+    if not request.config.getoption("--postgres"):
+        yield None
+        return
+    with postgres_server() as url:
+        yield url
+
+
 @pytest.fixture
-def settings(tmp_path: Path, corpus_dir: Path, chroma_url: str | None) -> Settings:
+def database_url(postgres_url: str | None) -> str:
+    """A fresh PostgreSQL database for this test with --postgres; else "" (the SQLite files of its data folder)."""
+    return new_database(postgres_url) if postgres_url else ""
+
+
+@pytest.fixture
+def settings(tmp_path: Path, corpus_dir: Path, chroma_url: str | None, database_url: str) -> Settings:
     return Settings(
-        data_dir=tmp_path / "data", corpus_dir=corpus_dir, embedding_model="fake-test-embedding", chroma_url=chroma_url
+        data_dir=tmp_path / "data",
+        corpus_dir=corpus_dir,
+        embedding_model="fake-test-embedding",
+        chroma_url=chroma_url,
+        database_url=database_url,
     )
 
 

@@ -2,9 +2,10 @@
 
 Users live in a JSON file (`users_file` setting; `speechqa user NAME --role admin|reader` writes it) with scrypt
 password hashes. With no users, the app serves one local user, the administrator, and only on a loopback address:
-started on any other address without users it refuses to start. Every library change is appended to
-data/audit.jsonl (ingest/audit.py). The users file is read again when it changes: a user added, demoted or removed
-counts from the next request (adding the first user needs a restart, which turns sign-in on).
+started on any other address without users it refuses to start. Every library change is recorded in the library's
+change log (ingest/audit.py; `speechqa changes` shows it). The users file is read again when it changes: a user
+added, demoted or removed counts from the next request (adding the first user needs a restart, which turns sign-in
+on).
 """
 
 from __future__ import annotations

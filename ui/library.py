@@ -123,7 +123,7 @@ def import_as(
     ]:
         stored = services.index.store.document(name)
         if stored is not None and Path(stored.path).resolve().parent == uploads_dir(services).resolve():
-            record(services.settings.data_dir, who, "import", name, stored.content_hash)
+            record(services.settings, who, "import", name, stored.content_hash)
     return message
 
 
@@ -133,7 +133,7 @@ def remove_as(access: Access, request: Any, services: Services, doc_id: str | No
         return NOT_ALLOWED.format(who=access.who(request))
     message = remove_document(services, doc_id)
     if doc_id and message.startswith("已删除"):
-        record(services.settings.data_dir, access.who(request), "remove", doc_id)
+        record(services.settings, access.who(request), "remove", doc_id)
     return message
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from config import Settings
+from ingest.postgres_server import new_database
 from quiz.model import QuizDocument, QuizItem
 from quiz.service import QuizService
 
@@ -20,8 +21,9 @@ def corpus_path() -> Path:
 
 
 @pytest.fixture(scope="session")
-def quiz_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return Settings(data_dir=tmp_path_factory.mktemp("quiz") / "data", corpus_dir=corpus_path())
+def quiz_settings(tmp_path_factory: pytest.TempPathFactory, postgres_url: str | None) -> Settings:
+    database = new_database(postgres_url) if postgres_url else ""  # --postgres: the quiz's tables on PostgreSQL
+    return Settings(data_dir=tmp_path_factory.mktemp("quiz") / "data", corpus_dir=corpus_path(), database_url=database)
 
 
 @pytest.fixture(scope="session")

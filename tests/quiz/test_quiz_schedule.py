@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,6 +10,8 @@ from fsrs import Scheduler
 
 import quiz.bank
 from config import Settings
+from ingest.database import Database
+from quiz import schedule
 from quiz.model import QuizItem
 from quiz.schedule import Progress
 from quiz.service import QuizService
@@ -19,9 +20,9 @@ T0 = datetime(2026, 3, 5, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def progress(tmp_path: Path) -> Progress:
-    db = sqlite3.connect(tmp_path / "quiz.sqlite", isolation_level=None)
-    return Progress(db, Scheduler(enable_fuzzing=False))
+def progress(tmp_path: Path, database_url: str) -> Progress:
+    database = Database(database_url or tmp_path / "quiz.sqlite", schedule.METADATA)
+    return Progress(database, Scheduler(enable_fuzzing=False))
 
 
 def test_right_is_good_and_wrong_is_again(progress: Progress, bank: list[QuizItem]) -> None:

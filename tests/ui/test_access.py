@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 import ui.access as access_module
+from ingest.audit import changes
 from ingest.chroma_server import free_port
 from tests.ui.conftest import GWR_2019
 from ui.access import (
@@ -71,7 +72,7 @@ def test_a_reader_cannot_import_or_remove_even_by_calling_the_handlers(services:
     assert refused == NOT_ALLOWED.format(who="reader") and services.index.store.document(upload.name) is None
     assert remove_as(access, _request("reader"), services, GWR_2019) == NOT_ALLOWED.format(who="reader")
     assert services.index.store.document(GWR_2019) is not None
-    assert not (services.settings.data_dir / "audit.jsonl").exists()  # nothing changed, nothing recorded
+    assert changes(services.settings) == []  # nothing changed, nothing recorded
 
 
 def test_an_administrators_changes_are_recorded(services: Services, tmp_path: Path) -> None:
@@ -80,12 +81,12 @@ def test_an_administrators_changes_are_recorded(services: Services, tmp_path: Pa
     upload.write_text("管理员上传的讲话\n\n今年计划修路十公里。\n", encoding="utf-8")
     assert "新增 1" in import_as(access, _request("admin"), services, [str(upload)], lambda fs: fs)
     assert remove_as(access, _request("admin"), services, upload.name).startswith("已删除")
-    log = [json.loads(line) for line in (services.settings.data_dir / "audit.jsonl").read_text("utf-8").splitlines()]
-    assert [(e["who"], e["what"], e["name"]) for e in log] == [
+    log = changes(services.settings)[::-1]  # oldest first
+    assert [(e.who, e.what, e.name) for e in log] == [
         ("admin", "import", upload.name),
         ("admin", "remove", upload.name),
     ]
-    assert len(log[0]["sha256"]) == 64 and log[0]["when"]
+    assert len(log[0].sha256) == 64 and log[0].at
 
 
 def test_a_change_to_the_users_file_counts_from_the_next_request(tmp_path: Path) -> None:
@@ -124,9 +125,14 @@ def test_command_line_imports_and_removals_are_recorded(
     speech.write_text("命令行导入的讲话\n\n今年计划新建学校三所。\n", encoding="utf-8")
     assert CliRunner().invoke(cli.app, ["ingest", str(speech)]).exit_code == 0
     assert CliRunner().invoke(cli.app, ["remove", speech.name]).exit_code == 0
-    log = [json.loads(line) for line in (services.settings.data_dir / "audit.jsonl").read_text("utf-8").splitlines()]
-    assert [(e["what"], e["name"]) for e in log] == [("import", speech.name), ("remove", speech.name)]
-    assert log[0]["who"] == f"命令行:{getpass.getuser()}" and len(log[0]["sha256"]) == 64
+    log = changes(services.settings)[::-1]
+    assert [(e.what, e.name) for e in log] == [("import", speech.name), ("remove", speech.name)]
+    assert log[0].who == f"命令行:{getpass.getuser()}" and len(log[0].sha256) == 64
+    shown = CliRunner().invoke(cli.app, ["changes", "--json"])
+    assert [(c["what"], c["name"]) for c in json.loads(shown.output)] == [
+        ("remove", speech.name),
+        ("import", speech.name),
+    ]
 
 
 def test_the_cli_writes_users_with_hashed_passwords(tmp_path: Path) -> None:

@@ -1,0 +1,84 @@
+"""The shared database behind the document store, the quiz and the library's change log (SQLAlchemy Core).
+
+One URL names it: a SQLite file in the data folder by default (one machine), or PostgreSQL when several app
+processes or hosts share one library (`SPEECHQA_DATABASE_URL=postgresql+psycopg://…`). The tables are written
+once, in SQLAlchemy Core, and the same queries run on both; the differences between the two engines are kept here:
+- SQLite: WAL (readers run beside one writer), foreign keys on, and a write transaction takes the write lock at
+  its start (BEGIN IMMEDIATE): two writers that both read first would otherwise deadlock at their first write.
+- PostgreSQL: a consistent read of several tables runs at REPEATABLE READ (SQLite's BEGIN already gives one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, MetaData, create_engine, event
+from sqlalchemy.engine import make_url
+
+_WRITE = "speechqa_write"  # execution option marking a write transaction (SQLite: BEGIN IMMEDIATE)
+
+
+def database_url(target: str | Path) -> str:
+    """A URL as given, or a SQLite file's URL for a path."""
+    if isinstance(target, str) and "://" in target:
+        return target
+    path = Path(target).resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+class Database:
+    """An engine with read, write and snapshot transactions; tables are created by their owners' metadata."""
+
+    def __init__(self, target: str | Path, *metadata: MetaData) -> None:
+        url = make_url(database_url(target))
+        self.sqlite = url.get_backend_name() == "sqlite"
+        if self.sqlite:
+            # Waits up to 30 s for another writer (the ingest of a long document holds the lock for seconds).
+            engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+            event.listen(engine, "connect", _sqlite_connect)
+            event.listen(engine, "begin", _sqlite_begin)
+        else:
+            # A handful of connections per owner and process: app threads read briefly; writes are one at a time.
+            engine = create_engine(url, pool_size=4, max_overflow=8, pool_pre_ping=True)
+        self.engine: Engine = engine
+        for tables in metadata:
+            tables.create_all(engine)  # CREATE TABLE IF NOT EXISTS: an existing file or database keeps its rows
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A connection for reads (each statement sees the latest commit)."""
+        with self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """All of a write or none of it."""
+        with self.engine.execution_options(**{_WRITE: True}).begin() as conn:
+            yield conn
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Connection]:
+        """Several reads that see one committed state (a commit by another process in between is not seen)."""
+        engine = self.engine if self.sqlite else self.engine.execution_options(isolation_level="REPEATABLE READ")
+        with engine.begin() as conn:
+            yield conn
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Python's sqlite3 opens transactions on its own; SQLAlchemy's recipe turns that off and begins them itself.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN")
