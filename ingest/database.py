@@ -10,12 +10,17 @@ once, in SQLAlchemy Core, and the same queries run on both; the differences betw
 
 from __future__ import annotations
 
+import threading
+import time
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Connection, Engine, MetaData, create_engine, event
+from filelock import FileLock, Timeout
+from sqlalchemy import Connection, Engine, MetaData, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 _WRITE = "speechqa_write"  # execution option marking a write transaction (SQLite: BEGIN IMMEDIATE)
@@ -82,3 +87,59 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN")
+
+
+class WriteLock:
+    """One writer at a time for an index: a file lock for this host's processes and threads, and on PostgreSQL also
+    a session advisory lock, so that hosts with their own data folders but one database take turns too. A writer
+    killed with -9 loses both (its flock dies with it, its database session ends). Re-entrant in a thread, as
+    FileLock is; acquire(timeout=0) raises filelock.Timeout when another writer holds either."""
+
+    def __init__(self, lock_file: Path, database: Database) -> None:
+        self.file = FileLock(lock_file)
+        self.lock_file = self.file.lock_file
+        self._database = None if database.sqlite else database
+        self._key = zlib.crc32(lock_file.parent.name.encode())  # one key per index (its folder's name)
+        self._held = threading.local()  # this thread's depth and database connection
+
+    def acquire(self, timeout: float = -1) -> None:
+        deadline = None if timeout < 0 else time.monotonic() + timeout
+        self.file.acquire(timeout=timeout)
+        depth = getattr(self._held, "depth", 0)
+        if depth == 0 and self._database is not None:
+            try:
+                self._held.connection = self._advisory_lock(self._database, deadline)
+            except BaseException:
+                self.file.release()
+                raise
+        self._held.depth = depth + 1
+
+    def _advisory_lock(self, database: Database, deadline: float | None) -> Connection:
+        connection = database.engine.connect()
+        while not connection.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": self._key}):
+            connection.commit()
+            if deadline is not None and time.monotonic() >= deadline:
+                connection.close()
+                raise Timeout(self.lock_file)
+            time.sleep(0.1)
+        connection.commit()  # the lock is the session's: no transaction stays open while it is held
+        return connection
+
+    def release(self) -> None:
+        self._held.depth -= 1
+        if self._held.depth == 0 and self._database is not None:
+            connection = self._held.connection
+            try:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": self._key})
+                connection.commit()
+            finally:
+                connection.invalidate()  # never back to the pool: a lock it might still hold would go with it
+                connection.close()
+        self.file.release()
+
+    def __enter__(self) -> WriteLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        self.release()

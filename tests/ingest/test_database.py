@@ -6,10 +6,11 @@ import threading
 from pathlib import Path
 
 import pytest
+from filelock import Timeout
 from sqlalchemy import Column, Integer, MetaData, Table, Text, insert, select
 
 from config import Settings
-from ingest.database import Database
+from ingest.database import Database, WriteLock
 from ingest.store import DocumentStore
 
 METADATA = MetaData()
@@ -75,3 +76,29 @@ def test_an_existing_sqlite_store_keeps_its_rows(tmp_path: Path) -> None:
     assert [d.title for d in store.documents()] == ["标题"]
     assert store.chunks(["a.txt#h1#0"])["a.txt#h1#0"].end == 5
     assert store.remove("a.txt") and store.all_chunks() == []
+
+
+def test_writers_take_turns_across_hosts(tmp_path: Path, database: Database) -> None:
+    """Two hosts' indexes (their own data folders, one database) never write at once on PostgreSQL; on SQLite the
+    database is a file of one host, so one folder's lock is the lock."""
+    here = WriteLock(tmp_path / "host-a" / "index" / "write.lock", database)
+    shared = database.sqlite
+    there = WriteLock(tmp_path / ("host-a" if shared else "host-b") / "index" / "write.lock", database)
+    with here:
+        with here:  # re-entrant in the holder's thread
+            pass
+        held: list[str] = []
+        worker = threading.Thread(target=lambda: held.append(_try(there)))
+        worker.start()
+        worker.join(10)
+        assert held == ["refused"]
+    assert _try(there) == "taken"
+
+
+def _try(lock: WriteLock) -> str:
+    try:
+        lock.acquire(timeout=0.3)
+    except Timeout:
+        return "refused"
+    lock.release()
+    return "taken"
