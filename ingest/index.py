@@ -325,7 +325,11 @@ class SpeechIndex:
         return self._targets
 
     def keyword(self) -> KeywordIndex:
-        """The BM25 index for the committed state, rebuilt from the store when anything changed."""
+        """The BM25 index of the committed state: the one in memory while the store's stamp is unchanged, else the
+        published one (memory-mapped) when it is of this state, else one built from the store and published. Any
+        process may build and publish. Every change ends with a call here by the writer (an ingest run, a removal in
+        the app or the CLI, a repair), so other processes mostly just load what it published; add_document and
+        remove_document do not call it themselves: an ingest of the corpus would build once per document (+156 s)."""
         stamp = self.store.stamp()
         if self._keyword is None or self._keyword.stamp != stamp:
             loaded = KeywordIndex.load(self.keyword_dir)

@@ -2,9 +2,10 @@
 
 Rules ingest, change (rewrite one part of a document, then ingest it), remove and open, each in a process of its
 own, sometimes two at once; a drawn kill ends a process with SIGKILL after a drawn delay or when it reaches a named
-point (vectors written but not committed, committed but the old vectors not dropped, inside repair, mid keyword
-swap). The machine keeps what each document may hold: a finished operation decides it, a killed one leaves the
-before or the after. After every step, with no process alive, a fresh process reads a copy of the index:
+point (vectors written but not committed, committed but the old vectors not dropped, inside repair, a keyword
+index version written but not yet published). The machine keeps what each document may hold: a finished operation
+decides it, a killed one leaves the before or the after. After every step, with no process alive, a fresh process
+reads a copy of the index:
 
 - as the last process left it: each document holds exactly one version the model allows (never a mixture of two),
   every committed chunk has its vector and is found first by a dense search of its own text, a keyword index whose
@@ -209,7 +210,9 @@ class IndexProcesses(RuleBasedStateMachine):
         STATS["checks"] += 1
         STATS["orphan_states"] += bool(set(raw["vectors"]) - {c[0] for c in raw["chunks"]})
         STATS["stale_keyword_states"] += raw["keyword"] is None or raw["keyword"]["stamp"] != raw["stamp"]
-        STATS["leftover_keyword_folders_max"] = max(STATS["leftover_keyword_folders_max"], len(raw["leftovers"]))
+        STATS["keyword_versions_beside_current_max"] = max(
+            STATS["keyword_versions_beside_current_max"], len(raw["leftovers"])
+        )
 
         # As the last process left it.
         chunk_ids = [c[0] for c in raw["chunks"]]

@@ -8,7 +8,7 @@
 `--pause POINT` stops the operation at a named point and sleeps there (holding what it holds) so that a test can
 kill it exactly there: embedded (vectors written, not committed), committed (committed, the old version's vectors
 not yet dropped), removed (removal committed, vectors not yet dropped), repairing (inside repair, holding the write
-lock), swapping (the keyword index's folder moved away, the new one not yet in place). It writes `--marker` (or
+lock), publishing (a keyword index version written in full, CURRENT not yet naming it). It writes `--marker` (or
 prints to stderr) when it gets there.
 
 Embeddings are langchain's DeterministicFakeEmbedding(size=32), as in tests/conftest.py: no model is loaded.
@@ -32,13 +32,14 @@ if __package__ in (None, ""):  # run as a script: the repository root holds conf
 
 from langchain_core.embeddings import DeterministicFakeEmbedding
 
+import ingest.keyword as keyword_module
 from config import Settings
-from ingest.index import SpeechIndex, index_folder
+from ingest.index import SpeechIndex
 from ingest.keyword import KeywordIndex
 from ingest.store import DocumentStore, StoredChunk
 
 OPS = ("ingest", "remove", "open", "state")
-POINTS = ("embedded", "committed", "removed", "repairing", "swapping")
+POINTS = ("embedded", "committed", "removed", "repairing", "publishing")
 PAUSE_SECONDS = 60.0  # a paused worker nobody kills goes on after this
 
 
@@ -100,16 +101,8 @@ def _install_pause(point: str, marker: Path | None) -> None:
                 self.store.all_chunks = all_chunks  # type: ignore[method-assign]
 
         SpeechIndex.repair = paused_repair  # type: ignore[method-assign]
-    elif point == "swapping":
-        rename = Path.rename
-
-        def paused_rename(self: Path, target: Any) -> Path:
-            moved = rename(self, target)
-            if self.name == "bm25" and Path(target).name.startswith("bm25.old-"):
-                pause()
-            return moved
-
-        Path.rename = paused_rename  # type: ignore[method-assign,assignment]
+    elif point == "publishing":  # KeywordIndex.save calls it by its module-level name
+        keyword_module.publish = before(keyword_module.publish)
     elif point:
         raise ValueError(f"unknown pause point {point!r}; one of {POINTS}")
 
@@ -146,7 +139,6 @@ def _snapshot(index: SpeechIndex, keyword: KeywordIndex | None) -> dict[str, Any
 
 def state(settings: Settings) -> dict[str, Any]:
     """The index as the last process left it (no repair), then as an open with its repair makes it."""
-    folder = index_folder(settings)
     repair = SpeechIndex.repair
     SpeechIndex.repair = lambda self: False  # type: ignore[method-assign]
     try:
@@ -154,7 +146,9 @@ def state(settings: Settings) -> dict[str, Any]:
     finally:
         SpeechIndex.repair = repair  # type: ignore[method-assign]
     raw = _snapshot(index, KeywordIndex.load(index.keyword_dir))
-    raw["leftovers"] = sorted(p.name for p in folder.glob("bm25.*-*"))
+    current = keyword_module.published(index.keyword_dir)
+    versions = index.keyword_dir / keyword_module.VERSIONS
+    raw["leftovers"] = sorted(p.name for p in versions.glob("*") if p.name != current)
     repaired = index.repair()
     after = _snapshot(index, index.keyword())
     after["repair_ran"] = repaired
