@@ -71,4 +71,4 @@ clean:
 
 GOLD_DIR ?= ../shared/eval
 eval: ingest
-	for g in seed_dev corpus_dev; do rm -rf eval/runs/$$g; $(BIN)/speechqa eval --gold $(GOLD_DIR)/$$g.jsonl --out eval/runs/$$g; done
+	for g in dev2 seed_dev corpus_dev; do rm -rf eval/runs/$$g; $(BIN)/speechqa eval --gold $(GOLD_DIR)/$$g.jsonl --out eval/runs/$$g; done

@@ -25,6 +25,7 @@ from langchain_core.embeddings import Embeddings
 
 from config import Settings
 from ingest.chunking import Chunk
+from ingest.database import WriteLock
 from ingest.keyword import KeywordIndex, TokenizerName
 from ingest.metadata import DocMeta
 from ingest.store import DocumentStore, StoredChunk, StoredDocument, chunk_id
@@ -193,9 +194,9 @@ class SpeechIndex:
     _vectors: Chroma  # read it through `vectors`
     keyword_dir: Path
     bm25_tokenizer: TokenizerName
-    # One writer at a time, across processes and threads: every change holds it from its first vector to its commit,
-    # so a repair that holds it knows that vectors no chunk owns were left by a writer that died.
-    lock: FileLock
+    # One writer at a time, across threads, processes and (on PostgreSQL) hosts: every change holds it from its first
+    # vector to its commit, so a repair that holds it knows that vectors no chunk owns were left by a writer that died.
+    lock: WriteLock
     _loaded: _LoadedVectors | None = None  # embedded Chroma: what this process has loaded
     _keyword: KeywordIndex | None = None
     _targets: TargetTable | None = None
@@ -226,7 +227,8 @@ class SpeechIndex:
             if state_before != "log 0" and _vectors_state(chroma_log, store) == "log 0":
                 state_before = "log 0"  # a new index (no database before): nothing was ever written, nothing to load
             loaded = _loaded_vectors(client, chroma_log, state_before)
-        index = cls(store, vectors, folder / "bm25", settings.bm25_tokenizer, FileLock(folder / "write.lock"), loaded)
+        lock = WriteLock(folder / "write.lock", store.database)
+        index = cls(store, vectors, folder / "bm25", settings.bm25_tokenizer, lock, loaded)
         index.repair()
         return index
 
