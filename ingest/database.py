@@ -24,6 +24,7 @@ from sqlalchemy import Connection, Engine, MetaData, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 _WRITE = "speechqa_write"  # execution option marking a write transaction (SQLite: BEGIN IMMEDIATE)
+_SCHEMA_LOCK = 0x5EEC4A  # PostgreSQL advisory lock key held while tables are created
 
 
 def database_url(target: str | Path) -> str:
@@ -50,8 +51,17 @@ class Database:
             # A handful of connections per owner and process: app threads read briefly; writes are one at a time.
             engine = create_engine(url, pool_size=4, max_overflow=8, pool_pre_ping=True)
         self.engine: Engine = engine
-        for tables in metadata:
-            tables.create_all(engine)  # CREATE TABLE IF NOT EXISTS: an existing file or database keeps its rows
+        self.create_tables(*metadata)
+
+    def create_tables(self, *metadata: MetaData) -> None:
+        """Create missing tables (an existing file or database keeps its rows), one process at a time: two app
+        processes starting together on one PostgreSQL database both ran CREATE TABLE and one failed on a duplicate
+        type. A transaction-scoped advisory lock on PostgreSQL, the write lock (BEGIN IMMEDIATE) on SQLite."""
+        with self.write() as conn:
+            if not self.sqlite:
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
+            for tables in metadata:
+                tables.create_all(conn)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

@@ -102,3 +102,25 @@ def _try(lock: WriteLock) -> str:
         return "refused"
     lock.release()
     return "taken"
+
+
+def test_processes_starting_together_create_the_tables_once(tmp_path: Path, database_url: str) -> None:
+    """Two app processes starting at once on a new database both create its tables: neither may fail."""
+    target = database_url or tmp_path / "new.sqlite"
+    databases = [Database(target) for _ in range(6)]  # connected, no tables yet
+    start = threading.Barrier(len(databases))
+    failures: list[BaseException] = []
+
+    def create(database: Database) -> None:
+        start.wait()
+        try:
+            database.create_tables(METADATA)
+        except BaseException as exc:
+            failures.append(exc)
+
+    creators = [threading.Thread(target=create, args=(d,)) for d in databases]
+    for creator in creators:
+        creator.start()
+    for creator in creators:
+        creator.join(30)
+    assert failures == []
