@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from contextlib import ExitStack
@@ -26,7 +27,12 @@ APPS = 2
 MODEL_SERVERS = 2
 
 
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # SIGTERM (a service manager, `kill`) stops everything as Ctrl-C does
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _stop)
     settings = get_settings()
     folder = settings.data_dir / "cluster"
     gguf = build_llm_file(settings.models_dir)

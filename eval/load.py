@@ -60,7 +60,8 @@ def run(urls: list[str], users: int, seconds: float, asked: list[str], pids: lis
             result: dict = {}
             try:
                 result = client.predict(asked[n % len(asked)], api_name="/ask")
-                kind = "answered"
+                # a refusal because every model server stayed taken (models/servers.py) is not an answer
+                kind = "servers_busy" if "模型服务器都" in str(result.get("reason", "")) else "answered"
             except Exception as exc:  # the busy message arrives as the app's gr.Error
                 kind = _failure(str(exc), type(exc).__name__)
             wall = time.monotonic() - started
@@ -110,6 +111,7 @@ def _summary(
         **_percentiles("first_token_s", first_tokens),
         "busy": sum(k == "busy" for k, _ in outcomes),
         "queue_full_503": sum(k == "503" for k, _ in outcomes),
+        "servers_busy": sum(k == "servers_busy" for k, _ in outcomes),
         "errors": len(errors),
         "error_kinds": sorted(set(errors)),
         "peak_rss_mb": peak_mb or None,
