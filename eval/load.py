@@ -23,6 +23,8 @@ from urllib.parse import urlsplit
 
 from gradio_client import Client
 
+from models.servers import REFUSAL_START
+
 MAX_REQUESTS = 2000  # a bound on any run, whatever the settings
 
 
@@ -61,7 +63,7 @@ def run(urls: list[str], users: int, seconds: float, asked: list[str], pids: lis
             try:
                 result = client.predict(asked[n % len(asked)], api_name="/ask")
                 # a refusal because every model server stayed taken (models/servers.py) is not an answer
-                kind = "servers_busy" if "模型服务器都" in str(result.get("reason", "")) else "answered"
+                kind = "servers_busy" if REFUSAL_START in str(result.get("reason", "")) else "answered"
             except Exception as exc:  # the busy message arrives as the app's gr.Error
                 kind = _failure(str(exc), type(exc).__name__)
             wall = time.monotonic() - started

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from sqlalchemy import (
@@ -58,10 +58,6 @@ chunks = Table(
     Column("text", Text, nullable=False),
     Index("chunks_doc", "doc_id", "idx"),
 )
-_DOC_COLUMNS = [documents.c[n] for n in ("doc_id", "path", "title", "speaker", "date", "year", "genre", "source")] + [
-    documents.c[n] for n in ("text", "content_hash", "n_chunks")
-]
-_CHUNK_COLUMNS = [chunks.c[n] for n in ("id", "doc_id", "idx", "start", "end", "section", "paragraph", "text")]
 
 
 @dataclass(frozen=True)
@@ -93,6 +89,11 @@ class StoredChunk:
     section: str
     paragraph: int
     text: str
+
+
+# What a read selects: the dataclasses' fields, in their order (a row becomes the dataclass positionally).
+_DOC_COLUMNS = [documents.c[f.name] for f in fields(StoredDocument)]
+_CHUNK_COLUMNS = [chunks.c[f.name] for f in fields(StoredChunk)]
 
 
 def chunk_id(doc_id: str, content_hash: str, index: int) -> str:

@@ -25,6 +25,7 @@ from langchain_core.messages import BaseMessage
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from pydantic import Field, PrivateAttr
 
+REFUSAL_START = "模型服务器都"  # how every refusal below begins (eval/load.py counts them by it)
 DOWN_S = 15.0  # a server that refused a connection is skipped this long: a restarted server is back within it
 
 
@@ -33,11 +34,11 @@ class ServersBusy(RuntimeError):
 
     def __init__(self, servers: int, slots: int, down: int) -> None:
         if down == 0:
-            reason = f"模型服务器都在忙（{servers}台，每台{slots}个并发），请稍后再试"
+            reason = f"{REFUSAL_START}在忙（{servers}台，每台{slots}个并发），请稍后再试"
         elif down == servers:
-            reason = f"模型服务器都连不上（{servers}台），请稍后再试或告知管理员"
+            reason = f"{REFUSAL_START}连不上（{servers}台），请稍后再试或告知管理员"
         else:
-            reason = f"模型服务器都在忙或连不上（{servers}台，其中{down}台连不上，每台{slots}个并发），请稍后再试"
+            reason = f"{REFUSAL_START}在忙或连不上（{servers}台，其中{down}台连不上，每台{slots}个并发），请稍后再试"
         super().__init__(reason + "。")
         self.reason = reason
 
