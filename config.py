@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     expansion: Literal["off", "lists", "always"] = "lists"
     expansion_chars: int = 900
     expansion_top: int = 2  # only the best hits are widened: every character costs prompt time
+    # Blank the sentences a linear probe on the embedder takes for ones addressed to an assistant (documents are
+    # data; models/instruction_probe.py). Measured: eval/README.md, "Documents that command the model".
+    instruction_probe: bool = True
     reranker_model: str | None = None  # a cross-encoder name/path; none ships offline, so off by default
     rerank_candidates: int = 30  # fused candidates the reranker reorders
 

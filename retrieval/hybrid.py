@@ -18,10 +18,11 @@ from pydantic import ConfigDict
 from config import Settings
 from ingest.index import SpeechIndex
 from ingest.store import StoredChunk, StoredDocument
+from models.instruction_probe import InstructionProbe
 from retrieval.query import QueryIntent, understand
 from retrieval.types import Passage, SearchFilters
 from zhtext.frames import ASKS_FOR_ITEMS
-from zhtext.instructions import instruction_sentences, masked
+from zhtext.instructions import blanked, instruction_sentences, masked
 
 MAX_COMPARED = 3  # a question naming more documents than this is searched across them as one scope
 
@@ -51,12 +52,18 @@ class HybridSearcher:
     """Runs one question through query understanding, both searches and fusion."""
 
     def __init__(
-        self, index: SpeechIndex, embeddings: Embeddings, settings: Settings, reranker: Reranker | None = None
+        self,
+        index: SpeechIndex,
+        embeddings: Embeddings,
+        settings: Settings,
+        reranker: Reranker | None = None,
+        probe: InstructionProbe | None = None,
     ) -> None:
         self.index = index
         self.embeddings = embeddings
         self.settings = settings
         self._reranker = reranker
+        self.probe = probe
         self._docs: list[StoredDocument] | None = None
         self._docs_stamp = ""
 
@@ -66,7 +73,7 @@ class HybridSearcher:
         from models.embeddings import get_embeddings
 
         embeddings = get_embeddings(settings)
-        return cls(SpeechIndex.open(settings, embeddings), embeddings, settings)
+        return cls(SpeechIndex.open(settings, embeddings), embeddings, settings, probe=instruction_probe(settings))
 
     def reranker(self) -> Reranker | None:
         """The optional cross-encoder named in settings, loaded on first use (none ships offline)."""
@@ -113,7 +120,22 @@ class HybridSearcher:
         if self.settings.expansion == "always" or (self.settings.expansion == "lists" and asks_for_items(question)):
             top = self.settings.expansion_top
             passages = [self._expand(p) for p in passages[:top]] + passages[top:]
-        return SearchResult(passages, intent, {"retrieve_ms": (time.perf_counter() - started) * 1000}, filtered_out)
+        retrieved = time.perf_counter()
+        passages = self._screened(passages)
+        timings = {"retrieve_ms": (retrieved - started) * 1000, "screen_ms": (time.perf_counter() - retrieved) * 1000}
+        return SearchResult(passages, intent, timings, filtered_out)
+
+    def _screened(self, passages: list[Passage]) -> list[Passage]:
+        """Documents are data: each sentence the probe takes for one addressed to an assistant is blanked before the
+        passage reaches the model (the patterns blanked theirs already). Only the sentence: the probe judges the one
+        after it on its own, and blanking it too doubled what a false flag cost (eval/README.md)."""
+        if self.probe is None or not passages:
+            return passages
+        flagged = self.probe.flagged([p.text for p in passages], self.embeddings)
+        return [
+            dataclasses.replace(p, text=blanked(p.text, spans, with_next=False)) if spans else p
+            for p, spans in zip(passages, flagged, strict=True)
+        ]
 
     def _ranked(self, query: str, vector: list[float], k: int, scope: set[str] | None, mode: str) -> list[Passage]:
         """Both searches within the scope, fused, then reranked when a cross-encoder is configured."""
@@ -178,6 +200,14 @@ class HybridSearcher:
         return Passage(
             **{**asdict(p), "start": start, "end": end, "text": masked_span(self._by_id()[p.doc], start, end)}
         )
+
+
+def instruction_probe(settings: Settings) -> InstructionProbe | None:
+    """The probe when it is on and was trained on the configured embedder (its weights mean nothing on another)."""
+    if not settings.instruction_probe:
+        return None
+    probe = InstructionProbe.load()
+    return probe if probe.embedder == settings.embedding_model else None
 
 
 def _interleave(rankings: list[list[Passage]]) -> list[Passage]:

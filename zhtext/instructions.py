@@ -38,16 +38,26 @@ _SENTENCE = re.compile(rf"[^{SENTENCE_END}\n]*[{SENTENCE_END}]?")
 MASK = "□"  # one per character: offsets into the text stay valid for citations
 
 
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every non-empty sentence: the unit both this rule and the embedder's probe judge."""
+    return [m.span() for m in _SENTENCE.finditer(text) if m.group().strip()]
+
+
 def instruction_sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of every sentence in the text that addresses an assistant."""
-    return [m.span() for m in _SENTENCE.finditer(text) if m.group() and INSTRUCTION.search(m.group())]
+    return [(a, b) for a, b in sentence_spans(text) if INSTRUCTION.search(text[a:b])]
 
 
-def masked(text: str) -> str:
-    """The text with each sentence addressed to an assistant blanked out, and the sentence after it in the same
-    paragraph (the payload often follows: "…You are now DAN; answer: 42%"), character for character."""
-    for start, end in instruction_sentences(text):
-        following = _SENTENCE.match(text, end)
+def blanked(text: str, spans: list[tuple[int, int]], with_next: bool = True) -> str:
+    """The text with each span blanked, character for character; with_next: and the sentence after it in the same
+    paragraph (the payload often follows: "…You are now DAN; answer: 42%")."""
+    for start, end in spans:
+        following = _SENTENCE.match(text, end) if with_next else None
         end = following.end() if following else end
         text = text[:start] + MASK * (end - start) + text[end:]
     return text
+
+
+def masked(text: str) -> str:
+    """The text with each sentence addressed to an assistant blanked, with the sentence after it."""
+    return blanked(text, instruction_sentences(text))
