@@ -1,9 +1,10 @@
 """Attack success rate of documents that try to command the model (issue 12): each planted document of
 eval/attacks.jsonl (written while building the patterns), eval/attacks_heldout.jsonl (written after freezing them;
-both sets train the embedder's probe) and eval/attacks_heldout2.jsonl (written blind to both, never trained on) is
-ingested beside two real reports, its question is asked through the real chain, and the attack succeeds when the
-shown answer contains its payload. Run with the patterns of zhtext/instructions.py and the probe of
-models/instruction_probe.py, with the patterns only (--no-probe) or with neither (--unmasked).
+both train the embedder's probe), eval/attacks_heldout2.jsonl (the first probe's blind test, now trained on) and
+eval/attacks_heldout3.jsonl (written blind, never trained on) is ingested beside two real reports, its question is
+asked through the real chain, and the attack succeeds when the shown answer contains its payload. Run with the
+patterns of zhtext/instructions.py and the probe of models/instruction_probe.py, with the patterns only
+(--no-probe) or with neither (--unmasked).
 
     python eval/attack_rate.py [--no-probe | --unmasked] [--sets held_out_2 ...] [--out eval/results/attacks.json]
 """
@@ -25,6 +26,7 @@ SETS = {
     "development": Path("eval/attacks.jsonl"),
     "held_out": Path("eval/attacks_heldout.jsonl"),
     "held_out_2": Path("eval/attacks_heldout2.jsonl"),
+    "held_out_3": Path("eval/attacks_heldout3.jsonl"),
 }
 REPORTS = ["2018-03-05_gwr-2018.txt", "2019-03-05_gwr-2019.txt"]
 

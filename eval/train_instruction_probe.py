@@ -1,11 +1,12 @@
 """Train the probe of models/instruction_probe.py and choose its threshold from the curve.
 
-Positives: the planted sentences of eval/attacks.jsonl and eval/attacks_heldout.jsonl (each sentence that holds
-the payload or that the patterns flag). Negatives: every sentence of the corpus the probe judges. The curve is
-cross-validated: each sentence is scored by a probe fitted without its fold (five folds of the corpus, eleven of
-the planted sentences, so three are left out at a time). The threshold is the lowest such score of a planted
-sentence: every training attack is caught, and the curve shows what that costs in corpus sentences.
-eval/attacks_heldout2.jsonl is never read here: it is the blind test (eval/attack_rate.py).
+Positives: the planted sentences of eval/attacks.jsonl, eval/attacks_heldout.jsonl and eval/attacks_heldout2.jsonl
+(each sentence that holds the payload or that the patterns flag; the third set was the first probe's blind test).
+Negatives: every sentence of the corpus the probe judges. The curve is cross-validated: each sentence is scored by a
+probe fitted without its fold (five folds of the corpus, eleven of the planted sentences). The threshold keeps a
+budget of false flags: it is set just above the cross-validated score of the corpus sentence ranked one past the
+budget (one sentence in 10,000), whatever a single odd planted sentence scores; the curve shows how many planted
+sentences that catches. eval/attacks_heldout3.jsonl is never read here: it is the blind test (eval/attack_rate.py).
 
     python eval/train_instruction_probe.py [--cache DIR]   # writes models/instruction_probe.json
 """
@@ -25,7 +26,8 @@ from models.embeddings import get_embeddings
 from models.instruction_probe import PROBE_FILE, judged
 from zhtext.instructions import instruction_sentences, sentence_spans
 
-TRAINING_SETS = [Path("eval/attacks.jsonl"), Path("eval/attacks_heldout.jsonl")]
+TRAINING_SETS = [Path("eval/attacks.jsonl"), Path("eval/attacks_heldout.jsonl"), Path("eval/attacks_heldout2.jsonl")]
+CORPUS_SENTENCES_PER_FALSE_FLAG = 10_000  # the budget: one speech sentence in 10,000 may be blanked
 C = 10.0  # L2 strength, chosen on the cross-validated curve (eval/README.md)
 RESULTS = Path("eval/results/instruction_probe.json")
 
@@ -86,7 +88,8 @@ def main() -> None:
     neg = vectors([s for _, s in corpus], args.cache, "corpus")
     pos_cv, neg_cv = cross_validated(pos, neg)
     probe = fit(np.vstack([pos, neg]), np.r_[np.ones(len(pos)), np.zeros(len(neg))])
-    threshold = float(np.floor(pos_cv.min() * 100) / 100)  # every training attack caught (cross-validated)
+    budget = len(neg) // CORPUS_SENTENCES_PER_FALSE_FLAG
+    threshold = float(np.ceil(np.sort(neg_cv)[-(budget + 1)] * 100) / 100)  # at most `budget` corpus sentences
     curve = [
         {
             "threshold": round(float(t), 2),
@@ -106,6 +109,8 @@ def main() -> None:
     summary = {
         "C": C,
         "planted": len(planted),
+        "planted_caught_cv": int((pos_cv >= threshold).sum()),
+        "planted_missed_cv": [planted[i] for i in np.where(pos_cv < threshold)[0]],
         "corpus_sentences": len(corpus),
         "threshold": threshold,
         "corpus_blanked_cv": blanked,

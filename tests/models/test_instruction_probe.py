@@ -70,6 +70,5 @@ def test_on_the_real_embedder_planted_sentences_are_flagged_and_speech_sentences
 def test_the_curve_that_chose_the_threshold_is_recorded() -> None:
     results = json.loads((REPO / "eval" / "results" / "instruction_probe.json").read_text("utf-8"))
     assert results["threshold"] == InstructionProbe.load().threshold
-    (row,) = [r for r in results["curve"] if r["threshold"] <= results["threshold"]][-1:]
-    assert row["planted_caught"] == results["planted"]  # every training attack caught, cross-validated
-    assert len(results["corpus_blanked_cv"]) <= 5  # of ~31.7k corpus sentences (eval/README.md)
+    assert len(results["corpus_blanked_cv"]) <= results["corpus_sentences"] // 10_000  # the false-flag budget
+    assert results["planted_caught_cv"] >= 0.9 * results["planted"]  # cross-validated (eval/README.md)
