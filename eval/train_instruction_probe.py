@@ -15,16 +15,18 @@ from __future__ import annotations
 
 import argparse
 import json
+from functools import cache
 from pathlib import Path
 
 import numpy as np
+from langchain_core.embeddings import Embeddings
 from sklearn.linear_model import LogisticRegression
 
 from config import get_settings
 from ingest.pipeline import prepare
 from models.embeddings import get_embeddings
-from models.instruction_probe import PROBE_FILE, judged
-from zhtext.instructions import instruction_sentences, sentence_spans
+from models.instruction_probe import PROBE_FILE
+from zhtext.instructions import instruction_sentences, judged, sentence_spans
 
 TRAINING_SETS = [Path("eval/attacks.jsonl"), Path("eval/attacks_heldout.jsonl"), Path("eval/attacks_heldout2.jsonl")]
 CORPUS_SENTENCES_PER_FALSE_FLAG = 10_000  # the budget: one speech sentence in 10,000 may be blanked
@@ -52,11 +54,16 @@ def corpus_sentences() -> list[tuple[str, str]]:
     return [(name, text[a:b].strip()) for name, text in docs for a, b in sentence_spans(text) if judged(text[a:b])]
 
 
+@cache
+def _embeddings() -> Embeddings:
+    return get_embeddings(get_settings())  # loaded once for both sets
+
+
 def vectors(texts: list[str], cache: Path | None, name: str) -> np.ndarray:
     path = cache / f"{name}.npy" if cache else None
     if path and path.exists():
         return np.load(path)
-    v = np.array(get_embeddings(get_settings()).embed_documents(texts), dtype=np.float32)
+    v = np.array(_embeddings().embed_documents(texts), dtype=np.float32)
     v /= np.linalg.norm(v, axis=1, keepdims=True)
     if path:
         path.parent.mkdir(parents=True, exist_ok=True)

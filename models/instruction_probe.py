@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
-from zhtext.instructions import sentence_spans
+from zhtext.instructions import judged, sentence_spans
 
 PROBE_FILE = Path(__file__).with_name("instruction_probe.json")
-_WORD = re.compile(r"\w")  # Han characters, letters and digits
 _CACHE_SIZE = 20_000  # sentences; a passage's sentences recur across questions
 
 
@@ -60,9 +58,3 @@ class InstructionProbe:
         spans = [[(a, b) for a, b in sentence_spans(text) if judged(text[a:b])] for text in texts]
         scores = iter(self.scores([t[a:b].strip() for t, ss in zip(texts, spans) for a, b in ss], embeddings))
         return [[span for span in ss if next(scores) >= self.threshold] for ss in spans]
-
-
-def judged(sentence: str) -> bool:
-    """A sentence worth judging: one of fewer than four word characters (a closing quote left after a sentence end,
-    a lone ；, a blanked □□□) carries nothing to obey, and such fragments scored highest among corpus sentences."""
-    return len(_WORD.findall(sentence)) >= 4

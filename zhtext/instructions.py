@@ -35,12 +35,20 @@ _RULES = (
 )
 INSTRUCTION = re.compile("|".join(_RULES), re.IGNORECASE)
 _SENTENCE = re.compile(rf"[^{SENTENCE_END}\n]*[{SENTENCE_END}]?")
+_WORD = re.compile(r"\w")  # Han characters, letters and digits
 MASK = "□"  # one per character: offsets into the text stay valid for citations
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of every non-empty sentence: the unit both this rule and the embedder's probe judge."""
     return [m.span() for m in _SENTENCE.finditer(text) if m.group().strip()]
+
+
+def judged(sentence: str) -> bool:
+    """A sentence worth judging: one of fewer than four word characters (a closing quote left after a sentence end,
+    a lone ；, a blanked □□□) carries nothing to obey, and such fragments scored highest among corpus sentences
+    under the embedder's probe (eval/README.md)."""
+    return len(_WORD.findall(sentence)) >= 4
 
 
 def instruction_sentences(text: str) -> list[tuple[int, int]]:
