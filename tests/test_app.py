@@ -21,14 +21,18 @@ CHROMIUM = "/usr/bin/chromium"
 QUESTION = "2019年政府工作报告提出的国内生产总值增长预期目标是多少？"
 
 
-# Records every text the last assistant message shows, so a test can check nothing shown was later withdrawn.
-WATCH_ANSWERS = """() => {
+# Records every text the new answer shows, so a test can check nothing shown was later withdrawn. The previous
+# question's watcher is disconnected (left running, it recorded the previous answer into this answer's list), and
+# only bot messages after the `n` already on the page count.
+WATCH_ANSWERS = """([n]) => {
   window.sqSeen = [];
-  new MutationObserver(() => {
-    const bots = document.querySelectorAll('#sq-chat .bot, #sq-chat [data-testid=bot]');
-    const text = bots.length ? bots[bots.length - 1].innerText.trim() : '';
+  if (window.sqWatch) window.sqWatch.disconnect();
+  window.sqWatch = new MutationObserver(() => {
+    const bots = document.querySelectorAll('#sq-chat [data-testid=bot]');
+    const text = bots.length > n ? bots[bots.length - 1].innerText.trim() : '';
     if (text && window.sqSeen[window.sqSeen.length - 1] !== text) window.sqSeen.push(text);
-  }).observe(document.body, {subtree: true, childList: true, characterData: true});
+  });
+  window.sqWatch.observe(document.body, {subtree: true, childList: true, characterData: true});
 }"""
 
 
@@ -100,9 +104,9 @@ def page(browser, url):
 def ask(page, question: str, timeout_ms: int = 240_000) -> str:
     """Type a question, send it, wait for the verified answer (or refusal); every text the answer showed on the way
     must be progress or part of what stays (nothing shown is withdrawn). Returns the final answer's text."""
-    page.evaluate(WATCH_ANSWERS)
-    page.fill("#sq-question textarea", question)
     before = page.locator("#sq-chat [data-testid=bot]").count()
+    page.evaluate(WATCH_ANSWERS, [before])
+    page.fill("#sq-question textarea", question)
     page.click("#sq-send")
     page.wait_for_function(
         "([n]) => { const bots = document.querySelectorAll('#sq-chat [data-testid=bot]');"
