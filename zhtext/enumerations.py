@@ -18,8 +18,15 @@ ORDINAL_DIGITS = "一二三四五六七八九十"
 # 一是/二是 and 第一，/第二， begin a member only at the start of a line or after punctuation: 统一是 and 第一次 are
 # words, not markers.
 _MARK_BEFORE = "\n。；;：:，,！？!?“"
-_ORDINAL_MARK = re.compile(rf"(?:^|(?<=[{_MARK_BEFORE}]))[ \t\u3000]*(?P<n>[{ORDINAL_DIGITS}]{{1,2}})是")
-_SEQUENCE_MARK = re.compile(rf"(?:^|(?<=[{_MARK_BEFORE}]))[ \t\u3000]*第(?P<n>[{ORDINAL_DIGITS}]{{1,2}})[，,、：:]")
+# 一要/二要 is the same marker in an instruction (1988 report: 深化企业改革，一要积极引入竞争机制…二要加强…).
+_ORDINAL_MARK = re.compile(rf"(?:^|(?<=[{_MARK_BEFORE}]))[ \t\u3000]*(?P<n>[{ORDINAL_DIGITS}]{{1,2}})[是要]")
+# 首先， opens a 第二，第三， run as its first member (1977 congress report: 首先，一定要把揭批“四人帮”…第二，…).
+_SEQUENCE_MARK = re.compile(
+    rf"(?:^|(?<=[{_MARK_BEFORE}]))[ \t\u3000]*(?:第(?P<n>[{ORDINAL_DIGITS}]{{1,2}})[，,、：:]|(?P<first>首先)[，,])"
+)
+# A paragraph opening with a dash (——必须坚持人民主体地位。) is a list member when the paragraphs around it open the
+# same way: the congress reports set out their requirements like this, without numbers.
+_DASH_MARK = re.compile(r"^[ \t\u3000]*(?:——|――|—|―)(?=[^\s—―])", re.M)
 # A member is the phrase after its marker up to the first comma, colon or sentence end: the point it makes.
 _MEMBER_END = re.compile(r"[，,。；;：:！？!?\n]")
 MEMBER_MAX = 40  # a longer "phrase" is a whole argument, not a list member one can recall
@@ -108,7 +115,7 @@ class Member:
 class Enumeration:
     """A list the text makes: members in order, the lead-in that introduces it and the count it declares."""
 
-    style: str  # "ordinal" (一是…), "sequence" (第一，…) or "counted" (A、B、C三大X)
+    style: str  # "ordinal" (一是…), "sequence" (第一，…), "dash" (——…) or "counted" (A、B、C三大X)
     members: tuple[Member, ...]
     lead_start: int  # the lead-in (the sentence introducing the list) runs lead_start..lead_end
     lead_end: int
@@ -129,7 +136,7 @@ class Enumeration:
 def find_enumerations(text: str) -> list[Enumeration]:
     """Every enumeration in the text, in order of where it starts."""
     found = _marker_runs(text, _ORDINAL_MARK, "ordinal") + _marker_runs(text, _SEQUENCE_MARK, "sequence")
-    found += counted_lists(text)
+    found += dash_runs(text) + counted_lists(text)
     return sorted(found, key=lambda e: (e.lead_start, e.end))
 
 
@@ -138,13 +145,27 @@ def _marker_runs(text: str, pattern: re.Pattern[str], style: str) -> list[Enumer
     runs: list[Enumeration] = []
     current: list[re.Match[str]] = []
     for match in pattern.finditer(text):
-        n = cn_int(match.group("n"))
+        n = 1 if match.groupdict().get("first") else cn_int(match.group("n"))
         if n == 1:
             _close_run(text, current, style, runs)
             current = [match]
         elif current and n == len(current) + 1 and match.start() - current[-1].end() <= MEMBER_GAP_MAX:
             current.append(match)
     _close_run(text, current, style, runs)
+    return runs
+
+
+def dash_runs(text: str) -> list[Enumeration]:
+    """Runs of consecutive paragraphs that open with a dash; a paragraph without one ends the run."""
+    runs: list[Enumeration] = []
+    current: list[re.Match[str]] = []
+    for match in _DASH_MARK.finditer(text):
+        line_end = text.find("\n", current[-1].end()) if current else -1
+        if current and (line_end < 0 or text[line_end : match.start()].strip()):
+            _close_run(text, current, "dash", runs)
+            current = []
+        current.append(match)
+    _close_run(text, current, "dash", runs)
     return runs
 
 

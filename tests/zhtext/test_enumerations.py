@@ -97,3 +97,41 @@ def test_counted_lists_that_are_not_trusted() -> None:
     assert counted_lists(four_targets) == []  # 的 before the count: the count is not this list's (1959 report)
     with_subject = "我们对实现推进现代化建设、完成祖国统一、维护世界和平与促进共同发展这三大历史任务充满信心。"
     assert counted_lists(with_subject) == []  # the subject swallowed into the first member (2007 congress)
+
+
+# 2012 congress report (each member shortened to its first sentence and one more).
+EIGHT_REQUIREMENTS = (
+    "在新的历史条件下夺取中国特色社会主义新胜利，必须牢牢把握以下基本要求，并使之成为全党全国各族人民的共同信念。\n\n"
+    "——必须坚持人民主体地位。中国特色社会主义是亿万人民自己的事业。\n\n"
+    "——必须坚持解放和发展社会生产力。解放和发展社会生产力是中国特色社会主义的根本任务。\n\n"
+    "——必须坚持推进改革开放。改革开放是坚持和发展中国特色社会主义的必由之路。\n\n"
+    "实现这些要求，需要全党共同努力。"
+)
+
+
+def test_paragraphs_opening_with_a_dash_are_a_list() -> None:
+    [run] = find_enumerations(EIGHT_REQUIREMENTS)
+    assert run.style == "dash" and [m.text for m in run.members] == [
+        "必须坚持人民主体地位",
+        "必须坚持解放和发展社会生产力",
+        "必须坚持推进改革开放",
+    ]
+    assert EIGHT_REQUIREMENTS[run.lead_start : run.lead_end].startswith("在新的历史条件下")
+    # 2007 congress report writes the dash as two U+2015
+    assert members(
+        "提出新的更高要求。\n\n――增强发展协调性，努力实现经济又好又快发展。\n\n――扩大社会主义民主，更好保障人民权益。"
+    ) == [["增强发展协调性", "扩大社会主义民主"]]
+
+
+def test_a_plain_paragraph_ends_a_dash_list_and_one_dash_is_no_list() -> None:
+    split = "——加强党的建设。\n\n这是根本。\n\n——改进作风。\n\n——严明纪律。"
+    assert members(split) == [["改进作风", "严明纪律"]]
+    assert members("他说：\n\n——毛泽东同志说过，要实事求是。\n\n我们照此去做。") == []
+
+
+def test_yi_yao_and_shouxian_open_runs_like_yi_shi_and_di_yi() -> None:
+    text = "深化企业改革，一要积极引入竞争机制，采用招标。\n\n二要加强企业各项基础工作，全面推行厂长负责制。"
+    assert members(text) == [["积极引入竞争机制", "加强企业各项基础工作"]]  # 1988 report
+    first = "这八条就是主要的战斗任务。\n\n首先，一定要把揭批“四人帮”的伟大斗争进行到底。\n\n第二，一定要搞好整党整风。"
+    assert members(first) == [["一定要把揭批“四人帮”的伟大斗争进行到底", "一定要搞好整党整风"]]  # 1977 congress
+    assert members("统一要求。首先，我们要明确方向。") == []  # 统一要 is a word; 首先 alone starts no list

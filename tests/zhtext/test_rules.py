@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from zhtext.frames import ASKS_COMPARISON, ASKS_FOR_ITEMS, ASKS_TARGET, NOT_FOCUS, STATES_TARGET
+from zhtext.frames import ASKS_COMPARISON, ASKS_FOR_ITEMS, ASKS_TARGET, NOT_FOCUS, STATES_TARGET, asked_count
 from zhtext.normalize import Normalized, has_words, normalize, without_quote_marks
 from zhtext.numerals import cn_int, digits, to_cn
 from zhtext.ordinals import Plenum, congress_ordinals, plenums, study_sessions
@@ -137,3 +137,11 @@ def test_a_question_of_punctuation_alone_has_no_words() -> None:
         assert not has_words(nothing)
     for something in ("GDP？", "十九大", "2019", "e"):
         assert has_words(something)
+
+
+def test_the_count_a_question_asks_for() -> None:
+    assert asked_count("总书记就2019年提出了哪六项任务？") == 6
+    assert asked_count("提出要从哪三个方面解决？") == 3
+    assert asked_count("要重点抓好哪6个方面的工作？") == 6
+    assert asked_count("提出了哪几个“摘帽不摘”？") is None  # 几: no count
+    assert asked_count("为实现“两个一百年”奋斗目标提出了哪些要求？") is None  # a count not asked with 哪
