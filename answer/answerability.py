@@ -62,11 +62,15 @@ class FocusChecker:
 
     def coverage(self, question: str, passages: Sequence[Passage]) -> float:
         """1.0 when the question has no focus words."""
+        return self.text_coverage(question, "".join(p.text for p in passages))
+
+    def text_coverage(self, question: str, text: str) -> float:
+        """The weighted share of the question's focus words in one text; 1.0 when the question has none."""
         names = {n for n in self._speakers() if len(n) >= 2}
         terms = {t for t in focus_terms(question) if not any(t in n or n in t for n in names)}
         if not terms:
             return 1.0
-        text = "".join(Normalized.of(p.text).text for p in passages)
+        text = Normalized.of(text).text
         weights = {t: self.weight(t) for t in terms}
         return sum(w for t, w in weights.items() if holds(text, t)) / sum(weights.values())
 

@@ -19,6 +19,7 @@ from answer.answerability import FocusChecker, numbers_anchored, years_consisten
 from answer.attribution import AttributedClause, attribute, consolidate
 from answer.conversation import Resolved, resolve
 from answer.limits import cut_reason, cut_words
+from answer.lists import completed
 from answer.pointing import CHOICE_SCHEMA, POINT_MAX_TOKENS, chosen_numbers, format_numbered, pointed_clauses
 from answer.render import render
 from answer.types import (
@@ -293,7 +294,12 @@ class AnswerChain:
             return self._refusal(context, timings, started, "引用的段落出自问题所问年份以外的文件")
         if not self.addresses(evidence):
             return self._refusal(context, timings, started, "引用的段落没有谈到问题所问的内容")
-        text, citations = render(kept, context.retrieved)
+        cited: Sequence[Passage] = context.retrieved
+        if self.settings.complete_lists and context.parts[0].mode == "draft":  # point mode completes its own
+            about = context.about or context.search_query or context.standalone_question
+            covers = lambda text: self.focus.text_coverage(about, text) >= self.settings.min_list_coverage  # noqa: E731
+            kept, cited = completed(context.standalone_question, kept, context.retrieved, self.searcher, covers)
+        text, citations = render(kept, cited)
         timings["total_ms"] = (time.perf_counter() - started) * 1000
         return Answer(context, text, False, citations, timings)
 

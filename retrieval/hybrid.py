@@ -92,6 +92,20 @@ class HybridSearcher:
     def _by_id(self) -> dict[str, StoredDocument]:
         return {d.doc_id: d for d in self.documents()}
 
+    def document_text(self, doc_id: str) -> tuple[str, str] | None:
+        """(version, whole text as the model may see it) of a document, or None when it is gone."""
+        doc = self._by_id().get(doc_id)
+        return None if doc is None else (doc.content_hash, masked_span(doc, 0, len(doc.text)))
+
+    def passage_at(self, doc_id: str, start: int, end: int) -> Passage | None:
+        """The stored chunk that holds doc text[start:end] (the shortest, when chunks overlap), as a passage."""
+        doc = self._by_id().get(doc_id)
+        store = self.index.store
+        holding = [c for c in store.chunks(store.chunk_ids(doc_id)).values() if c.start <= start and end <= c.end]
+        if doc is None or not holding:
+            return None
+        return _passage(min(holding, key=lambda c: c.end - c.start), doc, 0.0, None, None)
+
     def search(
         self, question: str, k: int | None = None, filters: SearchFilters = SearchFilters(), mode: str = "hybrid"
     ) -> SearchResult:
