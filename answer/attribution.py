@@ -25,9 +25,11 @@ from zhtext.years import arabic_years
 # A number as an answer writes it: 6.5%, 1,100, or Chinese numerals before a unit (二千零五十亿元).
 _NUMBER = re.compile(rf"\d+(?:[.,]\d+)*%?|[{NUMERAL_CHARS}]{{2,}}(?=[亿万千百十个项条名人元吨斤担%])")
 _LIST_ITEM = re.compile(r"[、，,]|以及|和|及|与")
-_LIST_NUMBER = re.compile(r"^\s*(?:\d{1,2}[.、．)）]|[（(]\d{1,2}[)）]|[-•*])\s*")
+# The model's own item numbering (1. 2、 (3)); a digit after the point makes it a decimal (7.5%), not a number.
+_LIST_NUMBER = re.compile(r"^\s*(?:\d{1,2}(?:[.．](?!\d)|[、)）])|[（(]\d{1,2}[)）]|[-•*])\s*")
 SENTENCE_LIMIT = 150  # longer source sentences are shown from the comma-phrases that hold the quote
 MIN_COVERAGE = 0.6
+RUN_MAX = 3  # a clause whose facts lie further apart than three sentences sums up; it is not a quote
 MIN_BLOCK = 2
 ITEMS_REQUIRED = 0.75
 LOOSE_ITEM, LOOSE_SHARE = 6, 0.6  # list items this long may differ by a word
@@ -162,6 +164,28 @@ def _around(text: str, start: int, end: int, boundary: re.Pattern[str], lo: int,
     return (before[-1] if before else lo), (after.end() if after else hi)
 
 
+def located(s: Support, clause: str, text: str, needed: Facts) -> Support:
+    """The support moved to the sentences that hold the clause's numbers and quoted terms when the best-matching
+    stretch does not: what is shown must hold the facts it is shown for.
+
+    A short clause ("7.5%") matches best where its characters happen to stand ("增长5%左右"), while the passage holds
+    the number in another sentence (规模以上工业增加值增长7.5%左右); a clause summing up three sentences ("…不能出现
+    “拦路虎”，…“中梗阻”，…“断头路”") matches a stretch as long as itself. The fewest consecutive sentences (at most
+    RUN_MAX) that hold every fact, and of those the run holding most of the clause; unchanged when none does.
+    """
+    if not needed.exact or needed.held_by(text[slice(*source_span(text, s.quote_start, s.quote_end))]):
+        return s
+    spans = [span for line in re.finditer(r"[^\n]+", text) for span in sentence_spans(text, line.start(), line.end())]
+    for width in range(1, RUN_MAX + 1):
+        runs = [(spans[i][0], spans[i + width - 1][1]) for i in range(len(spans) - width + 1)]
+        holding = [(lo, hi) for lo, hi in runs if needed.held_by(text[lo:hi])]
+        scored = [(found.coverage, lo, hi) for lo, hi in holding if (found := support(clause, text[lo:hi], 0))]
+        if scored:
+            coverage, lo, hi = max(scored, key=lambda t: (t[0], -t[1]))
+            return Support(s.passage, coverage, lo, hi)
+    return s
+
+
 def _shares(a: str, b: str, n: int) -> bool:
     """Whether a and b have a common substring of n or more characters."""
     return any(a[i : i + n] in b for i in range(len(a) - n + 1))
@@ -215,19 +239,21 @@ def attribute(
         chosen: list[Support] = []
         for text in dict.fromkeys([core, _claim(core, question)]):  # the whole clause first, then what it adds
             candidates = [s for i, p in enumerate(passages) if (s := support(text, p.text, i)) is not None]
-            chosen = chosen or _choose(needed, candidates, passages, anchored)
+            chosen = chosen or _choose(text, needed, candidates, passages, anchored)
         if chosen:
             result.append(AttributedClause(clause, chosen))
     return result
 
 
-def _choose(needed: Facts, candidates: list[Support], passages: list[Passage], anchored: Anchor) -> list[Support]:
+def _choose(
+    clause: str, needed: Facts, candidates: list[Support], passages: list[Passage], anchored: Anchor
+) -> list[Support]:
     """The best passage that holds the clause and its facts; else the fewest passages that together hold the facts."""
     ranked = sorted(candidates, key=lambda s: (-s.coverage, s.passage))
     for s in ranked:
         text = passages[s.passage].text
         if s.coverage >= MIN_COVERAGE and needed.held_by(text) and anchored(needed.exact, passages[s.passage]):
-            return [s]
+            return [located(s, clause, text, needed)]
     missing = needed.exact + needed.items
     if not missing:
         return []
@@ -239,7 +265,8 @@ def _choose(needed: Facts, candidates: list[Support], passages: list[Passage], a
             and s.coverage >= MIN_COVERAGE / 2
             and anchored([f for f in held if f in needed.exact], passages[s.passage])
         ):
-            chosen.append(s)
+            exact = [f for f in held if f in needed.exact]
+            chosen.append(located(s, clause, passages[s.passage].text, Facts(exact, [])))
             missing = [f for f in missing if f not in held]
         if not [f for f in missing if f in needed.exact] and len(missing) <= (1 - ITEMS_REQUIRED) * len(needed.items):
             return chosen

@@ -54,12 +54,19 @@ def _pieces(
     pieces: list[tuple[str, int | None]] = []
     shown: set[str] = set()
     spans: dict[int, tuple[int, int]] = {}
+    taken: dict[int, list[tuple[int, int]]] = {}  # per passage, the stretches already shown
     for clause in attributed:
         if not clause.passages:
             pieces.append((clause.text, None))
         for s in clause.passages:
             text = passages[s.passage].text
             lo, hi = source_span(text, s.quote_start, s.quote_end)
+            for a, b in taken.get(s.passage, []):  # two clauses' sentences overlap: show the rest once
+                lo, hi = (b, hi) if a <= lo < b else (lo, hi)
+                lo, hi = (lo, a) if a < hi <= b else (lo, hi)
+            if not text[lo:hi].strip():
+                continue
+            taken.setdefault(s.passage, []).append((lo, hi))
             key = Normalized.of(text[lo:hi]).text
             if any(key in seen for seen in shown):
                 continue

@@ -87,3 +87,23 @@ def test_overlapping_chunks_are_cited_once() -> None:
     attributed = attribute(lead + "\n" + items, "目标是什么？", passages)
     assert {s.passage for c in attributed for s in c.passages} == {0, 1}
     assert {s.passage for c in consolidate(attributed, passages) for s in c.passages} == {1}
+
+
+# Guizhou 2026 report: the targets sentence before the one with 7.5% also ends in 5%.
+GUIZHOU = "地区生产总值增长5%左右，其中一二三产增加值分别增长3.5%左右、6%左右、5%左右。规模以上工业增加值增长7.5%左右；"
+
+
+def test_a_decimal_answer_is_not_read_as_an_item_number() -> None:
+    (clause,) = attribute("7.5%", "贵州今年规上工业增加值要增长多少？", [_p(GUIZHOU)])
+    s = clause.passages[0]
+    assert GUIZHOU[slice(*source_span(GUIZHOU, s.quote_start, s.quote_end))].startswith("规模以上工业增加值增长7.5%")
+    assert clauses("1. 稳就业。2. 稳金融。") == ["1. 稳就业。", "2. 稳金融。"]
+
+
+def test_a_number_is_shown_from_the_sentence_that_holds_it() -> None:
+    # "30岁和28岁" matches best in the sentence of Newton's ages (…22岁和28岁), which lacks 30岁; Marx's and Engels's
+    # ages are in the next sentence (2019 May Fourth speech)
+    text = "牛顿和莱布尼茨发现微积分时分别是22岁和28岁。《共产党宣言》发表时马克思是30岁，恩格斯是28岁。"
+    (clause,) = attribute("30岁和28岁", "《共产党宣言》发表时马克思和恩格斯分别是多少岁？", [_p(text)])
+    s = clause.passages[0]
+    assert text[slice(*source_span(text, s.quote_start, s.quote_end))].startswith("《共产党宣言》发表时")

@@ -29,3 +29,23 @@ def test_an_answer_that_starts_its_own_sentence_is_not_marked() -> None:
     found = attribute("从现在到二〇二〇年，是全面建成小康社会决胜期。", "全面建成小康社会决胜期是什么时候？", passages)
     text, _ = render(found, passages)
     assert text.startswith("从现在到二〇二〇年")
+
+
+# 2020 study session on the party's organisation: three sentences, each naming one level's "stretch of the road".
+LEVELS = (
+    "中央和国家机关是贯彻落实党中央决策部署的“最初一公里”，不能出现“拦路虎”。"
+    "地方党委是贯彻落实党中央决策部署的“中间段”，不能出现“中梗阻”。"
+    "基层党组织是贯彻落实党中央决策部署的“最后一公里”，不能出现“断头路”。"
+)
+
+
+def test_clauses_whose_sentences_overlap_show_each_sentence_once() -> None:
+    passages = [_passage(LEVELS)]
+    draft = (
+        "中央和国家机关是“最初一公里”，地方党委是“中间段”。"
+        "中央和国家机关不能出现“拦路虎”，地方党委不能出现“中梗阻”，基层党组织不能出现“断头路”。"
+    )
+    text, citations = render(attribute(draft, "党的组织体系各自不能出现什么？", passages), passages)
+    assert text.count("不能出现“拦路虎”") == 1 and text.count("“中间段”") == 1
+    assert "“断头路”" in text  # the summing-up clause is shown from the sentences that hold its terms
+    assert len(citations) == 1
