@@ -2,10 +2,10 @@
 
 `eval/results/drafts_<set>.jsonl` holds, per dev question, what one `speechqa eval` run gave the model and what it
 wrote (retrieved passages, parts, drafts). Re-running citation and abstention checks on them takes seconds, so
-every change to `answer/` is held to its floor without generating anything. seed_dev and corpus_dev are held to
-the issue goals; dev2 (written to be hard, goals not met yet) to the level this code reached, so a change that
-breaks a mechanism shows. The last test proves the floors notice: each mechanism switched off fails some set.
-The live model is exercised by tests/answer/test_chain_real.py; eval/README.md has the live numbers.
+every change to `answer/` is held to its floor without generating anything: each set to the level this code reached
+on the recorded drafts (seed_dev and corpus_dev meet the issue goals; dev2, written to be hard, does not yet), so a
+change that breaks a mechanism shows. The last test proves the floors notice: each mechanism switched off fails some
+set. The live model is exercised by tests/answer/test_chain_real.py; eval/README.md has the live numbers.
 """
 
 from __future__ import annotations
@@ -31,16 +31,31 @@ pytestmark = pytest.mark.model
 
 GOALS = {"citation_precision": 0.90, "citation_recall": 0.85, "answer_coverage": 0.80, "abstention_accuracy": 0.80}
 FLOORS = {  # per question (macro) shares; false abstention is a ceiling
-    "seed_dev": GOALS | {"false_abstention": 0.10},
-    "corpus_dev": GOALS | {"false_abstention": 0.10},
-    # measured 2026-12-01 (0.774 / 0.716 / 0.687 / 0.923 / 0.171); the replay is deterministic, so the floor is the
-    # measured level itself: one question answered worse fails the test (raise the floor when a change helps)
+    # the goals are met on seed_dev and corpus_dev; their floors are the levels measured on the live run of
+    # 2026-12-02 (above the goals), so one question lost fails here too
+    "seed_dev": {
+        "citation_precision": 0.956,
+        "citation_recall": 0.956,
+        "answer_coverage": 0.956,
+        "abstention_accuracy": 1.0,
+        "false_abstention": 0.001,
+    },
+    "corpus_dev": {
+        "citation_precision": 0.917,
+        "citation_recall": 0.937,
+        "answer_coverage": 0.877,
+        "abstention_accuracy": 1.0,
+        "false_abstention": 0.001,
+    },
+    # measured 2026-12-02 on the live run of the RoPE-fixed model (0.815 / 0.833 / 0.776 / 0.923 / 0.094); the replay
+    # is deterministic, so the floor is the measured level itself: one question answered worse fails the test (raise
+    # the floor when a change helps)
     "dev2": {
-        "citation_precision": 0.773,
-        "citation_recall": 0.715,
-        "answer_coverage": 0.687,
+        "citation_precision": 0.814,
+        "citation_recall": 0.832,
+        "answer_coverage": 0.775,
         "abstention_accuracy": 0.923,
-        "false_abstention": 0.171,
+        "false_abstention": 0.095,
     },
 }
 
@@ -64,6 +79,11 @@ def _misses(metrics: dict, floors: dict[str, float]) -> list[str]:
     )
 
 
+def test_the_floors_of_the_first_dev_sets_keep_the_issue_goals() -> None:
+    for name in ("seed_dev", "corpus_dev"):
+        assert all(FLOORS[name][k] >= v for k, v in GOALS.items()) and FLOORS[name]["false_abstention"] <= 0.10
+
+
 @pytest.mark.parametrize("name", sorted(FLOORS))
 def test_recorded_drafts_hold_their_floors(corpus_searcher: HybridSearcher, name: str) -> None:
     metrics = _metrics(corpus_searcher, name)
@@ -80,6 +100,10 @@ BREAKS: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
         lambda self, text, fact: answer.attribution._bare(fact) in answer.attribution._bare(text),
     ),
     "restated question counted": lambda mp: mp.setattr(answer.attribution, "RESTATED", 10**6),
+    "lists not completed": lambda mp: mp.setattr(answer.chain, "completed", lambda q, k, p, s, a: (k, list(p))),
+    "facts shown where the clause matches best": lambda mp: mp.setattr(
+        answer.attribution, "located", lambda s, clause, text, needed: s
+    ),
 }
 
 
