@@ -131,7 +131,7 @@ class AnswerChain:
             return
         names = bool(understand(question, self.searcher.documents()).references)
         resolved = resolve(question, history, names)
-        if resolved.documents and not filters.docs:
+        if resolved.documents and not filters.docs and not self._names(resolved.search):
             filters = dataclasses.replace(filters, docs=resolved.documents)
         result = self.searcher.search(resolved.search, max(RETRIEVED_SHOWN, self.settings.answer_passages), filters)
         context = context_of(question, resolved, result.intent, result.passages, self.parts(result), qid)
@@ -151,6 +151,12 @@ class AnswerChain:
         timings["generate_ms"] = (time.perf_counter() - generate_started) * 1000
         yield StageEvent("核实")
         yield FinalEvent(self.verify(context, timings, started))
+
+    def _names(self, search: str) -> bool:
+        """Whether a follow-up's search text (the previous question joined to it) names a document: the naming then
+        decides where to search, not the documents the previous answer happened to cite (a table answer cites other
+        years' reports, which would shut out the report the conversation is about)."""
+        return understand(search, self.searcher.documents()).doc_ids is not None
 
     def _before_drafting(self, result: SearchResult, context: AnswerContext) -> str:
         """Why the question cannot be answered before any drafting ("" when it may be): a named document missing

@@ -137,6 +137,14 @@ def test_follow_up_is_searched_with_the_previous_question_in_its_documents(searc
     assert not result.abstained and result.citations[0].doc == GWR_2019
 
 
+def test_a_document_the_conversation_names_outranks_what_the_last_answer_cited(searcher: HybridSearcher) -> None:
+    chain = _chain(searcher, "国内生产总值增长6%－6.5%。")
+    # the previous answer came from the targets table and cited another report; the question named the 2019 one
+    history = [Turn("2019年政府工作报告讲了哪些目标？", "……", cited_documents=(GWR_2018,))]
+    result = chain.answer("那国内生产总值增长目标呢？", history=history)
+    assert not result.abstained and result.citations[0].doc == GWR_2019  # was: 《2019…》不在当前筛选范围内
+
+
 def test_a_question_that_stands_alone_is_not_pulled_into_the_previous_topic(searcher: HybridSearcher) -> None:
     chain = _chain(searcher, "对4万多名县处级以上领导干部进行全覆盖培训。")
     history = [Turn("2019年政府工作报告讲了哪些目标？", "包括国内生产总值增长目标等。", named_documents=(GWR_2019,))]
