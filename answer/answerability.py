@@ -13,8 +13,9 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from retrieval.types import Passage
-from zhtext.frames import ASKS_RESULT, ASKS_TARGET, BARE_COUNT, NOT_FOCUS, SETS_TARGET, STATES_TARGET
+from zhtext.frames import ASKS_QUANTITY, ASKS_RESULT, ASKS_TARGET, BARE_COUNT, NOT_FOCUS, SETS_TARGET, STATES_TARGET
 from zhtext.normalize import HAN_RUN, Normalized
+from zhtext.numbers import find_quantities
 from zhtext.numerals import NUMERAL_CHARS
 from zhtext.sentences import sentence_spans
 from zhtext.terms import ACRONYM, holds, quoted_terms
@@ -126,3 +127,20 @@ def _asks_result(question: str, passage: Passage) -> bool:
     asked = Normalized.of(question).text
     years = years_in(asked) - set(report_years(asked))  # 2004年政府工作报告 names the document, not the year asked
     return bool(years) and doc_year - 1 in years and doc_year not in years
+
+
+def gives_quantity(question: str, shown: str) -> bool:
+    """A question asking how many (多少, 几次) is answered only by text stating a quantity the question does not
+    already give: a sentence that merely mentions the occasion asked about ("这期培训班学员参加开班式") answers
+    nothing. True for questions that ask no quantity."""
+    match = ASKS_QUANTITY.search(question)
+    if match is None:
+        return True
+    asked = {q.text for q in find_quantities(question)}
+    shown = re.sub(r"\[\d+\]", "", shown)  # the answer's [n] markers are not quantities
+    if any(q.text not in asked for q in find_quantities(shown)):
+        return True
+    # 一次, 两名: a single Chinese digit is a quantity before the unit asked for (几次 → 一次), though not in general
+    # (一个, 四人帮 are words)
+    unit = question[match.end() : match.end() + 1]
+    return bool(unit) and re.search(f"[一二两三四五六七八九十]{re.escape(unit)}", shown) is not None

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessageChunk
 
-from answer.answerability import FocusChecker, numbers_anchored, years_consistent
+from answer.answerability import FocusChecker, gives_quantity, numbers_anchored, years_consistent
 from answer.attribution import AttributedClause, attribute, consolidate
 from answer.conversation import Resolved, resolve
 from answer.limits import cut_reason, cut_words
@@ -306,6 +306,8 @@ class AnswerChain:
             covers = lambda text: self.focus.text_coverage(about, text) >= self.settings.min_list_coverage  # noqa: E731
             kept, cited = completed(context.standalone_question, kept, context.retrieved, self.searcher, covers)
         text, citations = render(kept, cited)
+        if not gives_quantity(context.about or context.search_query or context.standalone_question, text):
+            return self._refusal(context, timings, started, "引用的段落没有给出问题所问的数量")
         timings["total_ms"] = (time.perf_counter() - started) * 1000
         return Answer(context, text, False, citations, timings)
 

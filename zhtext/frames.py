@@ -70,6 +70,8 @@ FOLLOW_UP = re.compile(
     r"^(?:那|那么|还有|另外|此外|再|又|到)|这[份个次一期项些里位条段篇]|那[一个份次些位条]|其中|上述|以上[的这]|前面|刚才|"
     r"它|他们|该(?:报告|讲话|会议|文件)|同期|当年|上一年|呢[？?]?$|除了|第[一二三四五六七八九十]+[个条项点]"
 )
+# A question asking how many or how much (多少, 几次, 百分之几); 哪几 asks which ones, and 第几 a rank, not a quantity.
+ASKS_QUANTITY = re.compile(r"多少|(?<![哪第])几(?=[个项条次名倍岁年百千万亿%])|百分之几")
 # The number of things a question asks for (哪六项任务, 哪三个方面, 哪6个): a list that answers it has that many items.
 _ASKED_COUNT = re.compile(r"哪(?P<n>[两二三四五六七八九十]{1,2}|[1-9]\d?)(?:个方面|方面|个|项|条|点|件|种|类|大)")
 

@@ -1,4 +1,4 @@
-from answer.answerability import FocusChecker, focus_terms, numbers_anchored, years_consistent
+from answer.answerability import FocusChecker, focus_terms, gives_quantity, numbers_anchored, years_consistent
 from retrieval.types import Passage
 from zhtext.terms import holds
 
@@ -57,3 +57,13 @@ def test_a_number_asked_as_a_result_must_not_come_from_a_plan() -> None:
     assert not numbers_anchored(asked, ["900万人"], plan)
     assert numbers_anchored(asked, ["859万人"], result)
     assert numbers_anchored("2004年新增城镇就业的预期目标是多少？", ["900万人"], plan)
+
+
+def test_a_question_asking_how_many_needs_a_quantity_it_does_not_give() -> None:
+    # dev2: the sentence about the occasion names no number of trainees
+    asked = "2019年春季学期中青年干部培训班开班式上，这期培训班共有多少名学员？"
+    assert not gives_quantity(asked, "2019年春季学期中青年干部培训班学员参加开班式[1]。")
+    assert gives_quantity("2013年新增城镇就业多少人？", "城镇新增就业1310万人[1]。")
+    assert gives_quantity("干部谈心谈话每年至少进行几次？", "每年至少进行一次谈心谈话[1]。")  # 一 before the unit asked
+    assert not gives_quantity("干部谈心谈话每年至少进行几次？", "谈心谈话要经常进行[1]。")
+    assert gives_quantity("报告提出了哪几项任务？", "一是稳增长[1]。")  # asks which ones, not how many

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from zhtext.frames import ASKS_COMPARISON, ASKS_FOR_ITEMS, ASKS_TARGET, NOT_FOCUS, STATES_TARGET, asked_count
+from zhtext.frames import (
+    ASKS_COMPARISON,
+    ASKS_FOR_ITEMS,
+    ASKS_QUANTITY,
+    ASKS_TARGET,
+    NOT_FOCUS,
+    STATES_TARGET,
+    asked_count,
+)
 from zhtext.normalize import Normalized, has_words, normalize, without_quote_marks
 from zhtext.numerals import cn_int, digits, to_cn
 from zhtext.ordinals import Plenum, congress_ordinals, plenums, study_sessions
@@ -145,3 +153,9 @@ def test_the_count_a_question_asks_for() -> None:
     assert asked_count("要重点抓好哪6个方面的工作？") == 6
     assert asked_count("提出了哪几个“摘帽不摘”？") is None  # 几: no count
     assert asked_count("为实现“两个一百年”奋斗目标提出了哪些要求？") is None  # a count not asked with 哪
+
+
+def test_asking_how_many_is_not_asking_which_or_what_rank() -> None:
+    assert ASKS_QUANTITY.search("共有多少名学员？") and ASKS_QUANTITY.search("连续几次蝉联世界之冠？")
+    assert not ASKS_QUANTITY.search("提出了哪几个“摘帽不摘”？")  # which ones
+    assert not ASKS_QUANTITY.search("在世界上排第几？")  # a rank
