@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from targets.extract import NATIONAL, RESULT, TARGET, TargetCell
 from targets.indicators import INDICATORS, Indicator, label_for
 from targets.table import TargetTable
-from zhtext.frames import ASKS_TARGET
+from zhtext.frames import ASKS_REASON, ASKS_TARGET
 from zhtext.numerals import DIGITS, cn_int
 from zhtext.places import provinces_in
 from zhtext.years import YEAR_DIGITS, arabic_years, report_years, years_in
@@ -93,8 +93,8 @@ def table_answer(
 def parse_request(question: str) -> _Request | None:
     """Indicator, scope, kinds and years a question asks for; None unless it asks for several years of one."""
     indicator = asked_indicator(question)
-    if indicator is None or _NOT_ANNUAL.search(question):
-        return None
+    if indicator is None or _NOT_ANNUAL.search(question) or ASKS_REASON.search(question):
+        return None  # the table holds figures: a question also asking why is the chain's (it reads the reasons)
     plain = arabic_years(question)
     if len(report_years(plain)) == 1:
         return None  # about one report ("2001年政府工作报告…2000年GDP"): its other years are what it reviews

@@ -127,6 +127,7 @@ def test_questions_name_their_indicator(question: str, key: str) -> None:
         "2001年政府工作报告回顾“九五”时期时说，2000年GDP达到多少？五年里平均每年增长多少？",  # one report
         "2023年政府工作报告里，2022年经济实际增长了多少？",  # one report, the year it reviews
         "2001年、2011年、2016年的政府工作报告分别为“十五”“十二五”“十三五”时期提出的经济年均增长预期目标是多少？",
+        "2008年和2025年政府工作报告分别把CPI涨幅目标定在多少？各自是出于什么考虑？",  # the reasons: dev2 d2a049
     ],
 )
 def test_questions_about_one_report_or_a_plan_period_go_to_the_chain(question: str) -> None:
