@@ -15,7 +15,7 @@ from zhtext.years import YEAR_DIGITS
 
 # How a question asks (是多少, 哪几项): never what it is about.
 ASKING = (
-    r"是多少|多少|是什么|什么|哪些|哪几|哪[一二三四五六七八九十个些项种]|如何|怎样|是否|有何|具体|分别|各是"
+    r"是多少|多少|是什么|什么|哪些|哪几|哪[一二三四五六七八九十个些项种篇条句段部]|如何|怎样|是否|有何|具体|分别|各是"
     r"|理由|原因|为什么|为何"  # asking why: the source gives its reason without these words
 )
 # Verbs of reporting (报告提出的, 讲话指出): they say where, not what.
@@ -34,10 +34,14 @@ COMPARE = r"相差|差距|之差|不同|区别|一致|变化|调整"
 SCOPE = r"我国|全国|全省|全市"
 TARGET_FRAME = r"包括|内容|方面|主要|预期|目标|今年|上年|去年|全年|达到|增长|安排|拟|做到"
 
+# Words about the text itself, how it is worded or where it says something (哪篇文章, 报告的题目, 开头阐述的, 提法),
+# never what it says: the passage quotes, it does not say "引用".
+DISCOURSE = r"引用|文章|题目|开头|开篇|提法|表述|阐述|阐释|说法|原话|原文"
 # Everything a question says besides its subject: removed before the focus words are cut out.
 NOT_FOCUS = re.compile(
     "|".join(
-        [rf"{YEAR_DIGITS}年", NUMBERED, DOCUMENT, REPORTING, ASKING, TARGET_FRAME, COUNT, COMPARE, SCOPE, *PROVINCES]
+        [rf"{YEAR_DIGITS}年", NUMBERED, DOCUMENT, REPORTING, ASKING, TARGET_FRAME, COUNT, COMPARE, SCOPE, DISCOURSE]
+        + list(PROVINCES)
     )
 )
 # Left after removing the asking and particles, a question with fewer than four Han characters names only documents.

@@ -67,3 +67,9 @@ def test_a_question_asking_how_many_needs_a_quantity_it_does_not_give() -> None:
     assert gives_quantity("干部谈心谈话每年至少进行几次？", "每年至少进行一次谈心谈话[1]。")  # 一 before the unit asked
     assert not gives_quantity("干部谈心谈话每年至少进行几次？", "谈心谈话要经常进行[1]。")
     assert gives_quantity("报告提出了哪几项任务？", "一是稳增长[1]。")  # asks which ones, not how many
+
+
+def test_words_about_the_text_itself_are_not_what_a_question_is_about() -> None:
+    # dev2: the passage quotes Su Shi; it does not say 引用 or 文章
+    assert focus_terms("总书记引用了宋代苏轼哪篇文章里的什么话？") == {"宋代", "苏轼"}
+    assert not focus_terms("十七大报告开头阐述的大会主题在小康社会的提法上有什么不同？") & {"开头", "阐述", "提法"}
