@@ -15,7 +15,7 @@ from functools import lru_cache
 from retrieval.types import Passage
 from zhtext.frames import ASKS_QUANTITY, ASKS_RESULT, ASKS_TARGET, BARE_COUNT, NOT_FOCUS, SETS_TARGET, STATES_TARGET
 from zhtext.normalize import HAN_RUN, Normalized
-from zhtext.numbers import find_quantities
+from zhtext.numbers import find_quantities, single_digit_count
 from zhtext.numerals import NUMERAL_CHARS
 from zhtext.sentences import sentence_spans
 from zhtext.terms import ACRONYM, holds, quoted_terms
@@ -140,7 +140,5 @@ def gives_quantity(question: str, shown: str) -> bool:
     shown = re.sub(r"\[\d+\]", "", shown)  # the answer's [n] markers are not quantities
     if any(q.text not in asked for q in find_quantities(shown)):
         return True
-    # 一次, 两名: a single Chinese digit is a quantity before the unit asked for (几次 → 一次), though not in general
-    # (一个, 四人帮 are words)
-    unit = question[match.end() : match.end() + 1]
-    return bool(unit) and re.search(f"[一二两三四五六七八九十]{re.escape(unit)}", shown) is not None
+    unit = question[match.end() : match.end() + 1]  # 几次 → 次, 多少名 → 名
+    return bool(unit) and single_digit_count(shown, unit)

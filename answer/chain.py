@@ -264,7 +264,7 @@ class AnswerChain:
 
     def verified_clauses(self, context: AnswerContext) -> list[AttributedClause]:
         """Each part's clauses that a passage verifiably holds, cited to the retrieved passages' indices."""
-        about = context.about or context.search_query or context.standalone_question
+        about = context.addressed
         kept: list[AttributedClause] = []
         for part in context.parts:
             if _declined(part):
@@ -302,18 +302,17 @@ class AnswerChain:
             return self._refusal(context, timings, started, "引用的段落没有谈到问题所问的内容")
         cited: Sequence[Passage] = context.retrieved
         if self.settings.complete_lists and context.parts[0].mode == "draft":  # point mode completes its own
-            about = context.about or context.search_query or context.standalone_question
-            covers = lambda text: self.focus.text_coverage(about, text) >= self.settings.min_list_coverage  # noqa: E731
+            covers = lambda text: self.focus.text_coverage(context.addressed, text) >= self.settings.min_list_coverage  # noqa: E731
             kept, cited = completed(context.standalone_question, kept, context.retrieved, self.searcher, covers)
         text, citations = render(kept, cited)
-        if not gives_quantity(context.about or context.search_query or context.standalone_question, text):
+        if not gives_quantity(context.addressed, text):
             return self._refusal(context, timings, started, "引用的段落没有给出问题所问的数量")
         timings["total_ms"] = (time.perf_counter() - started) * 1000
         return Answer(context, text, False, citations, timings)
 
     def evidence(self, context: AnswerContext, kept: list[AttributedClause]) -> Evidence:
         """The signals of whether the cited text addresses the question."""
-        about = context.about or context.search_query or context.standalone_question
+        about = context.addressed
         cited = [context.retrieved[s.passage] for c in kept for s in c.passages]
         # Years that name a document ("2019年政府工作报告") were used to pick it; those in what is asked must hold for
         # every passage from a document the question did not name.

@@ -67,6 +67,7 @@ def completed(
         for s in c.passages
     ]
     result = list(kept)
+    wanted = asked_count(question)
     done: set[tuple[str, int]] = set()
     for quote in quotes:
         found = source.document_text(quote.doc)
@@ -74,7 +75,6 @@ def completed(
         if enumeration is None or (quote.doc, enumeration.lead_start) in done:
             continue
         done.add((quote.doc, enumeration.lead_start))
-        wanted = asked_count(question)
         if wanted is not None and wanted != len(enumeration.members):
             continue  # the list found is not the one asked for, or was misread
         text = found[1] if found else ""

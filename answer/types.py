@@ -72,6 +72,11 @@ class AnswerContext:
     about: str = ""  # what the cited text must address; "" = search_query (a follow-up: its own words)
     search_text: str = ""  # the text handed to the search (a follow-up: joined to the previous question)
 
+    @property
+    def addressed(self) -> str:
+        """What the cited text must address: `about`, else what is asked without its document names."""
+        return self.about or self.search_query or self.standalone_question
+
 
 @dataclass
 class Answer:

@@ -100,9 +100,11 @@ class HybridSearcher:
     def passage_at(self, doc_id: str, start: int, end: int) -> Passage | None:
         """The stored chunk that holds doc text[start:end] (the shortest, when chunks overlap), as a passage."""
         doc = self._by_id().get(doc_id)
+        if doc is None:
+            return None
         store = self.index.store
         holding = [c for c in store.chunks(store.chunk_ids(doc_id)).values() if c.start <= start and end <= c.end]
-        if doc is None or not holding:
+        if not holding:
             return None
         return _passage(min(holding, key=lambda c: c.end - c.start), doc, 0.0, None, None)
 

@@ -57,9 +57,9 @@ ASKS_FOR_ITEMS = re.compile(r"哪[几一二三四五六七八九十两]|哪些|�
 ASKS_COMPARISON = re.compile(
     r"(?:是否|有没有)(?:一致|相同|不同|变化)|有(?:什么|何)(?:不同|区别|差别|变化)|(?:区别|差别|不同)(?:是什么|在哪里?)"
 )
-# A question asking what happened (not what was planned).
 # A question asking why, or on what grounds (出于什么考虑): answered by a report's reasoning, not by a figure.
 ASKS_REASON = re.compile(r"为什么|为何|原因|理由|考虑|出于|依据|目的")
+# A question asking what happened (not what was planned).
 ASKS_RESULT = re.compile(r"实际|实现了|完成了|达到了|增长了|上一年|去年")
 # A sentence that sets a plan, unmistakably (a result can also say 以上 or 达到, so those do not count here).
 SETS_TARGET = re.compile(r"预期目标|预期|目标|计划|拟|力争|争取")

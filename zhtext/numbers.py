@@ -154,6 +154,12 @@ def find_quantities(text: str) -> list[Quantity]:
     return found
 
 
+def single_digit_count(text: str, unit: str) -> bool:
+    """Whether the text counts in `unit` with one Chinese digit (一次, 两名). find_quantities leaves single digits out
+    (一个, 四人帮 are words); before the very unit a question asks for (几次 → 一次) one is a quantity."""
+    return re.search(f"[一二两三四五六七八九十]{re.escape(unit)}", text) is not None
+
+
 def parse_quantity(text: str) -> Quantity | None:
     """A whole answer as one quantity ("百分之五", "5 %", "1200万", "5%左右", "十九"); None if it is not one."""
     folded = fold(text)

@@ -200,3 +200,11 @@ def test_convert_between_magnitudes_and_weights() -> None:
     assert convert(q("1200万人"), "亿人") == pytest.approx((0.12, 0.12))
     assert convert(q("5%"), "万吨") is None
     assert convert(q("3:6:1"), "%") is None
+
+
+def test_a_single_digit_counts_only_before_the_unit_asked() -> None:
+    from zhtext.numbers import single_digit_count
+
+    assert single_digit_count("每年至少进行一次谈心谈话", "次")  # seed s13: 几次 → 一次
+    assert not single_digit_count("每年至少进行一次谈心谈话", "名")
+    assert not single_digit_count("要经常进行谈心谈话", "次")
