@@ -19,7 +19,7 @@ from answer.answerability import FocusChecker, gives_quantity, numbers_anchored,
 from answer.attribution import AttributedClause, attribute, consolidate
 from answer.conversation import Resolved, resolve
 from answer.limits import cut_reason, cut_words
-from answer.lists import completed
+from answer.lists import asked_in_view, completed
 from answer.pointing import CHOICE_SCHEMA, POINT_MAX_TOKENS, chosen_numbers, format_numbered, pointed_clauses
 from answer.render import render
 from answer.types import (
@@ -303,6 +303,9 @@ class AnswerChain:
         cited: Sequence[Passage] = context.retrieved
         if self.settings.complete_lists and context.parts[0].mode == "draft":  # point mode completes its own
             covers = lambda text: self.focus.text_coverage(context.addressed, text) >= self.settings.min_list_coverage  # noqa: E731
+            in_view = sorted({i for part in context.parts for i in part.passages})
+            asked = asked_in_view(context.standalone_question, kept, context.retrieved, in_view, self.searcher, covers)
+            kept = asked or kept
             kept, cited = completed(context.standalone_question, kept, context.retrieved, self.searcher, covers)
         text, citations = render(kept, cited)
         if not gives_quantity(context.addressed, text):

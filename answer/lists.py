@@ -149,3 +149,39 @@ def _cited_index(doc: str, start: int, end: int, cited: list[Passage], source: D
 def _enumerations(doc: str, version: str, text: str) -> tuple[Enumeration, ...]:
     """The document's enumerations, found on its whole text (a list runs over several passages); per version."""
     return tuple(find_enumerations(text))
+
+
+def asked_in_view(
+    question: str,
+    kept: list[AttributedClause],
+    passages: Sequence[Passage],
+    in_view: Sequence[int],
+    source: DocumentSource,
+    addresses: Callable[[str], bool],
+) -> list[AttributedClause] | None:
+    """The list the question asks for, begun from its lead-in, when the model was shown that lead-in but answered
+    from elsewhere (1988's 深化企业改革，一要…四要 answered with the section's opening sentence). None when no list
+    in view is the one asked for (the same test as completion), when two are (a guess), or when the kept clauses
+    already quote it (completion shows the rest)."""
+    if not ASKS_FOR_ITEMS.search(question):
+        return None
+    wanted = asked_count(question)
+    found: dict[tuple[str, int], tuple[int, Enumeration, str]] = {}
+    for i in in_view:
+        p = passages[i]
+        document = source.document_text(p.doc)
+        for e in _enumerations(p.doc, *document) if document else ():
+            lead = document[1][e.lead_start : e.lead_end] if document else ""
+            shown = p.start <= e.lead_start and e.lead_end <= p.end
+            if e.style == "counted" or len(e.members) < 2 or not shown:
+                continue
+            if (wanted is None or wanted == len(e.members)) and addresses(lead + "".join(m.text for m in e.members)):
+                found[(p.doc, e.lead_start)] = (i, e, lead)
+    if len(found) != 1:
+        return None
+    i, e, lead = next(iter(found.values()))
+    p = passages[i]
+    quoted = [(passages[s.passage].doc, passages[s.passage].start + s.quote_start) for c in kept for s in c.passages]
+    if any(doc == p.doc and e.lead_start <= at < e.end for doc, at in quoted):
+        return None
+    return [AttributedClause(lead, [Support(i, 1.0, e.lead_start - p.start, e.lead_end - p.start)])]

@@ -59,8 +59,9 @@ ASKS_COMPARISON = re.compile(
 )
 # A question asking why, or on what grounds (出于什么考虑): answered by a report's reasoning, not by a figure.
 ASKS_REASON = re.compile(r"为什么|为何|原因|理由|考虑|出于|依据|目的")
-# A question asking what happened (not what was planned).
-ASKS_RESULT = re.compile(r"实际|实现了|完成了|达到了|增长了|上一年|去年")
+# A question asking what happened (not what was planned); a period that has passed (过去五年, 两年来, 十八大以来)
+# holds results only: a report's 拟发行1400亿元 is this year's plan, not what the past five years issued.
+ASKS_RESULT = re.compile(r"实际|实现了|完成了|达到了|增长了|上一年|去年|过去|以来|[一二三四五六七八九十两几]年来")
 # A sentence that sets a plan, unmistakably (a result can also say 以上 or 达到, so those do not count here).
 SETS_TARGET = re.compile(r"预期目标|预期|目标|计划|拟|力争|争取")
 # A question asking for a target (not a result): 预期目标, 计划, 拟安排.

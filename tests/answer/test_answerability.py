@@ -1,5 +1,6 @@
 from answer.answerability import FocusChecker, focus_terms, gives_quantity, numbers_anchored, years_consistent
 from retrieval.types import Passage
+from zhtext.frames import ASKS_RESULT
 from zhtext.terms import holds
 
 
@@ -57,6 +58,18 @@ def test_a_number_asked_as_a_result_must_not_come_from_a_plan() -> None:
     assert not numbers_anchored(asked, ["900万人"], plan)
     assert numbers_anchored(asked, ["859万人"], result)
     assert numbers_anchored("2004年新增城镇就业的预期目标是多少？", ["900万人"], plan)
+
+
+def test_a_period_that_has_passed_asks_for_results() -> None:
+    # dev2: "过去五年发行了多少长期建设国债" answered with this year's 拟发行1400亿元
+    asked = "2003年政府工作报告说，过去五年发行了多少长期建设国债？"
+    plan = _p("综合考虑各方面因素，今年拟发行1400亿元长期建设国债。", date="2003-03-05")
+    result = _p("五年全社会固定资产投资累计完成17.2万亿元，特别是发行6600亿元长期建设国债。", date="2003-03-05")
+    assert not numbers_anchored(asked, ["1400亿元"], plan)
+    assert numbers_anchored(asked, ["6600亿元"], result)
+    for passed in ("十八大以来", "两年来", "过去一年"):
+        assert ASKS_RESULT.search(f"{passed}提拔了多少人？")
+    assert not ASKS_RESULT.search("今年发行多少长期建设国债？")
 
 
 def test_a_question_asking_how_many_needs_a_quantity_it_does_not_give() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from answer.attribution import AttributedClause, Support, attribute
-from answer.lists import completed
+from answer.lists import asked_in_view, completed
 from answer.render import render
 from retrieval.types import Passage
 
@@ -92,3 +92,35 @@ def test_an_item_already_shown_is_not_added_twice() -> None:
     clauses, cited = completed(QUESTION, kept, retrieved, source, lambda text: True)
     text, citations = render(clauses, cited)
     assert text.count("推进改革开放") == 1 and len(citations) == 1 and not source.asked
+
+
+def _answered_after_the_list() -> tuple[list[Passage], list[AttributedClause]]:
+    """The three chunks, and an answer quoting the sentence after the list (in the third)."""
+    retrieved = [_passage(*c) for c in _chunks()]
+    at = retrieved[2].text.index("实现这些要求")
+    return retrieved, [AttributedClause("实现这些要求", [Support(2, 1.0, at, at + 6)])]
+
+
+def test_the_list_asked_for_replaces_a_draft_that_answered_from_elsewhere() -> None:
+    # dev2 (1988 report): asked 深化企业改革's 一要…四要, the model answered with the section's opening sentence
+    retrieved, elsewhere = _answered_after_the_list()
+    lead = asked_in_view(QUESTION, elsewhere, retrieved, [0, 2], Source(), lambda text: True)
+    assert lead is not None and len(lead) == 1 and lead[0].text.startswith("在新的历史条件下")
+    clauses, cited = completed(QUESTION, lead, retrieved, Source(), lambda text: True)
+    text, _ = render(clauses, cited)
+    assert all(f"必须坚持{item}" in text for item in ("人民主体地位", "推进改革开放", "维护社会公平正义"))
+
+
+def test_no_list_replaces_the_draft_unless_it_is_the_one_asked_for_in_view() -> None:
+    retrieved, elsewhere = _answered_after_the_list()
+    begun, _ = _first_requirement()
+
+    def asked(question: str, kept: list[AttributedClause], view: list[int], addresses: bool) -> bool:
+        return asked_in_view(question, kept, retrieved, view, Source(), lambda text: addresses) is not None
+
+    assert asked(QUESTION, elsewhere, [0], True)
+    assert not asked("十八大报告把什么放在首位？", elsewhere, [0], True)  # asks for one thing
+    assert not asked("必须牢牢把握哪三项基本要求？", elsewhere, [0], True)  # the list has four
+    assert not asked(QUESTION, elsewhere, [0], False)  # the list's words are not the question's
+    assert not asked(QUESTION, elsewhere, [1, 2], True)  # its lead-in was not in the prompt
+    assert not asked(QUESTION, begun, [0], True)  # the answer begins it already: completion finishes it
