@@ -19,7 +19,7 @@ from zhtext.numbers import find_quantities, single_digit_count
 from zhtext.numerals import NUMERAL_CHARS
 from zhtext.sentences import sentence_spans
 from zhtext.terms import ACRONYM, holds, quoted_terms
-from zhtext.years import report_years, years_in
+from zhtext.years import ONE_YEAR, SPAN_OF_YEARS, arabic_years, in_span_of_years, report_years, years_in
 
 
 @lru_cache(maxsize=256)  # asked again for every clause and passage an answer is checked against
@@ -105,10 +105,12 @@ def numbers_anchored(question: str, clause_facts: Sequence[str], passage: Passag
         return True
     asks_target = bool(ASKS_TARGET.search(question))
     asks_result = not asks_target and _asks_result(question, passage)
-    text = Normalized.of(passage.text).text
-    sentences = [text[s:e] for s, e in sentence_spans(text, 0, len(text))]
+    sentences = _sentences_by_span(passage.text)
+    one_year = _asks_one_year(question)
     for number in numbers:
-        where = [s for s in sentences if number in s]
+        where = [s for s, _ in sentences if number in s]
+        if where and one_year and all(span for s, span in sentences if number in s):
+            return False  # one year was asked; this number sums or averages several (五年来…6600万人以上)
         if where and terms and not any(holds(s, t) for s in where for t in terms):
             return False
         if where and asks_target and not any(STATES_TARGET.search(s) for s in where):
@@ -116,6 +118,26 @@ def numbers_anchored(question: str, clause_facts: Sequence[str], passage: Passag
         if where and asks_result and all(SETS_TARGET.search(s) for s in where):
             return False  # what happened was asked for; this number is a plan ("今年的预期目标是，新增城镇就业900万人")
     return True
+
+
+def _asks_one_year(question: str) -> bool:
+    """The question asks about one year: it says so (上一年, 去年) or names years other than its reports' and does
+    not itself ask about a span (五年来, 年均, 三年)."""
+    asked = arabic_years(Normalized.of(question).text)  # 二〇一九年 is a year, not 九年
+    if SPAN_OF_YEARS.search(asked) or re.search(r"[二三四五六七八九十两几]年", asked):
+        return False
+    return bool(ONE_YEAR.search(asked) or years_in(asked) - set(report_years(asked)))
+
+
+def _sentences_by_span(text: str) -> list[tuple[str, bool]]:
+    """The passage's sentences (normalized), each with whether it speaks of a span of years; read paragraph by
+    paragraph, since normalizing removes the line breaks between them."""
+    found = []
+    for paragraph in text.split("\n"):
+        norm = Normalized.of(paragraph).text
+        for s, e in sentence_spans(norm, 0, len(norm)):
+            found.append((norm[s:e], in_span_of_years(norm[:s], norm[s:e])))
+    return found
 
 
 def _asks_result(question: str, passage: Passage) -> bool:

@@ -35,6 +35,7 @@ MIN_BLOCK = 2
 ITEMS_REQUIRED = 0.75
 LOOSE_ITEM, LOOSE_SHARE = 6, 0.6  # list items this long may differ by a word
 RESTATED, MIN_CLAIM = 4, 3  # a stretch this long shared with the question is a restatement; a claim needs 3 chars
+PHRASE_MIN = 6  # a phrase checked on its own needs words around its figure ("增长5.3%" alone matches any growth)
 
 
 @dataclass
@@ -235,20 +236,33 @@ def attribute(
     A clause that only restates the question ("……存在以下突出问题：") is kept uncited.
     """
     result: list[AttributedClause] = []
-    asked = Normalized.of(question).text
     for clause in clauses(answer):
         core = _LIST_NUMBER.sub("", clause)  # the model's own "1." numbering is not a fact to verify
         if not _novel(core, question):
             result.append(AttributedClause(clause, restates_question=True))
             continue
-        needed = facts(core).without(asked)
-        chosen: list[Support] = []
-        for text in dict.fromkeys([core, _claim(core, question)]):  # the whole clause first, then what it adds
-            candidates = [s for i, p in enumerate(passages) if (s := support(text, p.text, i)) is not None]
-            chosen = chosen or _choose(text, needed, candidates, passages, anchored)
+        chosen = _supported(core, question, passages, anchored)
+        if not chosen and len(facts(core).exact) >= 2:
+            chosen = [s for phrase in _phrases(core) for s in _supported(phrase, question, passages, anchored)]
         if chosen:
             result.append(AttributedClause(clause, chosen))
     return result
+
+
+def _supported(clause: str, question: str, passages: list[Passage], anchored: Anchor) -> list[Support]:
+    """Where the passages hold the clause and its facts: the whole clause first, then what it adds to the question."""
+    needed = facts(clause).without(Normalized.of(question).text)
+    chosen: list[Support] = []
+    for text in dict.fromkeys([clause, _claim(clause, question)]):
+        candidates = [s for i, p in enumerate(passages) if (s := support(text, p.text, i)) is not None]
+        chosen = chosen or _choose(text, needed, candidates, passages, anchored)
+    return chosen
+
+
+def _phrases(clause: str) -> list[str]:
+    """The phrases of a clause that state a fact of their own: a clause joining figures from two sentences, or a
+    wrong figure beside right ones, is checked phrase by phrase and only what a passage holds is shown."""
+    return [p for p in re.split(r"[，,]", clause) if facts(p).exact and len(FILLER.sub("", p)) >= PHRASE_MIN]
 
 
 def _choose(

@@ -46,3 +46,19 @@ def report_years(text: str) -> list[int]:
         if not YEAR.search(between) or _CHAINED_YEARS.fullmatch(between):
             years.append(int(match.group(1)))
     return years
+
+
+# A span of years (五年来, 过去五年, “十四五”时期, 年均, 累计): a report reviewing five years gives five-year totals and
+# averages beside the last year's figures, and a question about one year is not answered by them (2018 report:
+# 五年来…城镇新增就业6600万人以上, asked how many jobs 2017 added). 多年来 is not a span: 增幅之大是多年来没有的
+# compares.
+SPAN_OF_YEARS = re.compile(
+    r"[二三四五六七八九十两几]年来|过去[二三四五六七八九十两几]年|“十[一二三四五六七八九]?五”(?:时期|期间)|年均|累计"
+)
+# A question about one year: 上一年, 去年, 过去一年, 全年 (a year it names is read by the caller).
+ONE_YEAR = re.compile(r"上一年|去年|过去一年|全年|当年")
+
+
+def in_span_of_years(paragraph_before: str, sentence: str) -> bool:
+    """Whether a sentence speaks of a span of years: it says so, or its paragraph opened by saying so."""
+    return bool(SPAN_OF_YEARS.search(sentence) or SPAN_OF_YEARS.match(paragraph_before.lstrip()))

@@ -86,3 +86,19 @@ def test_words_about_the_text_itself_are_not_what_a_question_is_about() -> None:
     # dev2: the passage quotes Su Shi; it does not say 引用 or 文章
     assert focus_terms("总书记引用了宋代苏轼哪篇文章里的什么话？") == {"宋代", "苏轼"}
     assert not focus_terms("十七大报告开头阐述的大会主题在小康社会的提法上有什么不同？") & {"开头", "阐述", "提法"}
+
+
+def test_one_year_asked_is_not_answered_by_a_span_of_years() -> None:
+    # dev2 (2018 report): 2017's new urban jobs asked; the review of five years gives 6600万人以上
+    asked = "2018年的政府工作报告报告上一年实际新增城镇就业多少人？"
+    five = _p("五年来，经济实力跃上新台阶。城镇新增就业6600万人以上。\n过去一年，城镇新增就业1351万人。", "2018-03-05")
+    assert not numbers_anchored(asked, ["6600万人"], five)
+    assert numbers_anchored(asked, ["1351万人"], five)
+    assert numbers_anchored("过去五年城镇新增就业多少人？", ["6600万人"], five)  # the span itself was asked
+    assert not numbers_anchored("二〇一七年城镇新增就业多少人？", ["6600万人"], five)  # 二〇一七年 is one year
+    averaged = _p("城乡居民人均可支配收入年均分别增长5.3%、7.1%。", "2026-02-03")
+    assert not numbers_anchored("2026年四川政府工作报告回顾2025年，城乡居民收入增长了多少？", ["5.3%"], averaged)
+    many = _p("普通高等学校招生规模比上年扩大47.4%，增幅之大是多年来没有的。", "2000-03-05")
+    assert numbers_anchored(
+        "2000年的政府工作报告提到，1999年普通高校招生扩大了多少？", ["47.4%"], many
+    )  # 多年来 compares

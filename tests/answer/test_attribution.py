@@ -107,3 +107,15 @@ def test_a_number_is_shown_from_the_sentence_that_holds_it() -> None:
     (clause,) = attribute("30岁和28岁", "《共产党宣言》发表时马克思和恩格斯分别是多少岁？", [_p(text)])
     s = clause.passages[0]
     assert text[slice(*source_span(text, s.quote_start, s.quote_end))].startswith("《共产党宣言》发表时")
+
+
+def test_a_clause_joining_two_sentences_keeps_the_phrase_a_passage_holds() -> None:
+    # dev2 (Sichuan 2026): the draft joined the five-year average (5.3%) to the year's figures (4.4%、5.6%)
+    passages = [
+        _p("城乡居民人均可支配收入分别增长4.4%、5.6%。"),
+        _p("城乡就业增收更加提质，城镇新增就业522万人。"),
+    ]
+    draft = "城镇居民人均可支配收入增长5.3%，城乡居民人均可支配收入分别增长4.4%、5.6%。"
+    (clause,) = attribute(draft, "城乡居民人均可支配收入分别增长了多少？", passages)
+    assert [s.passage for s in clause.passages] == [0]
+    assert not attribute("城镇居民人均可支配收入增长5.3%，城镇新增就业600万人。", "增长了多少？", passages)
