@@ -290,7 +290,7 @@ class AnswerChain:
 
     def verify(self, context: AnswerContext, timings: dict[str, float], started: float) -> Answer:
         """Keep what the passages verifiably say; abstain when that does not answer the question."""
-        kept = self.verified_clauses(context)
+        kept = self.not_the_previous_answer(context, self.verified_clauses(context))
         if not kept:
             declined = all(_declined(p) for p in context.parts)
             reason = "模型判断资料不足以回答" if declined else "回答中没有能在资料中核实的内容"
@@ -312,6 +312,28 @@ class AnswerChain:
             return self._refusal(context, timings, started, "引用的段落没有给出问题所问的数量")
         timings["total_ms"] = (time.perf_counter() - started) * 1000
         return Answer(context, text, False, citations, timings)
+
+    def not_the_previous_answer(self, context: AnswerContext, kept: list[AttributedClause]) -> list[AttributedClause]:
+        """A follow-up's draft often answers the previous question again before this one (钢产量 asked first, then
+        人民公社): beside clauses that answer this question, one whose quoted text speaks of the previous question
+        more than of this one, and not enough of this one to address it, is left out. Whether what remains answers
+        is the focus check's call, as for any answer (dropping a lone clause here refused d2b060, whose cited
+        passage held the answer)."""
+        previous, about = context.previous, context.addressed
+        if not previous:
+            return kept
+
+        def repeats(clause: AttributedClause) -> bool:
+            quoted = "".join(context.retrieved[s.passage].text[s.quote_start : s.quote_end] for s in clause.passages)
+            now = self.focus.text_coverage(about, quoted)
+            return (
+                bool(clause.passages)
+                and now < self.settings.min_focus_coverage
+                and (self.focus.text_coverage(previous, quoted) > now)
+            )
+
+        rest = [c for c in kept if not repeats(c)]
+        return rest if any(c.passages for c in rest) else kept
 
     def evidence(self, context: AnswerContext, kept: list[AttributedClause]) -> Evidence:
         """The signals of whether the cited text addresses the question."""

@@ -77,6 +77,13 @@ class AnswerContext:
         """What the cited text must address: `about`, else what is asked without its document names."""
         return self.about or self.search_query or self.standalone_question
 
+    @property
+    def previous(self) -> str:
+        """A follow-up's previous question ("" for a question asked on its own): the search joins it before `about`."""
+        if not self.about or not self.search_text.endswith(self.about):
+            return ""
+        return self.search_text[: -len(self.about)].strip()
+
 
 @dataclass
 class Answer:

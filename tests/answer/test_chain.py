@@ -137,6 +137,14 @@ def test_follow_up_is_searched_with_the_previous_question_in_its_documents(searc
     assert not result.abstained and result.citations[0].doc == GWR_2019
 
 
+def test_a_follow_ups_answer_does_not_repeat_the_previous_answer(searcher: HybridSearcher) -> None:
+    # dev2 d2a068: asked about communes after steel, the draft gave the steel figures again first
+    chain = _chain(searcher, "国内生产总值增长6%－6.5%。城镇新增就业1100万人以上。")
+    history = [Turn(GDP_QUESTION, "国内生产总值增长6%－6.5%[1]。", named_documents=(GWR_2019,))]
+    result = chain.answer("那城镇新增就业目标呢？", history=history)
+    assert "1100万人" in result.answer and "6%－6.5%" not in result.answer
+
+
 def test_a_document_the_conversation_names_outranks_what_the_last_answer_cited(searcher: HybridSearcher) -> None:
     chain = _chain(searcher, "国内生产总值增长6%－6.5%。")
     # the previous answer came from the targets table and cited another report; the question named the 2019 one
