@@ -105,11 +105,11 @@ def numbers_anchored(question: str, clause_facts: Sequence[str], passage: Passag
         return True
     asks_target = bool(ASKS_TARGET.search(question))
     asks_result = not asks_target and _asks_result(question, passage)
-    sentences = _sentences_by_span(passage.text)
+    sentences = _sentences(passage.text)
     one_year = _asks_one_year(question)
     for number in numbers:
-        where = [s for s, _ in sentences if number in s]
-        if where and one_year and all(span for s, span in sentences if number in s):
+        where = [s for _, s in sentences if number in s]
+        if where and one_year and all(in_span_of_years(b, s, number) for b, s in sentences if number in s):
             return False  # one year was asked; this number sums or averages several (五年来…6600万人以上)
         if where and terms and not any(holds(s, t) for s in where for t in terms):
             return False
@@ -129,14 +129,13 @@ def _asks_one_year(question: str) -> bool:
     return bool(ONE_YEAR.search(asked) or years_in(asked) - set(report_years(asked)))
 
 
-def _sentences_by_span(text: str) -> list[tuple[str, bool]]:
-    """The passage's sentences (normalized), each with whether it speaks of a span of years; read paragraph by
+def _sentences(text: str) -> list[tuple[str, str]]:
+    """The passage's sentences (normalized), each after what its paragraph says before it; read paragraph by
     paragraph, since normalizing removes the line breaks between them."""
     found = []
     for paragraph in text.split("\n"):
         norm = Normalized.of(paragraph).text
-        for s, e in sentence_spans(norm, 0, len(norm)):
-            found.append((norm[s:e], in_span_of_years(norm[:s], norm[s:e])))
+        found += [(norm[:s], norm[s:e]) for s, e in sentence_spans(norm, 0, len(norm))]
     return found
 
 

@@ -59,6 +59,12 @@ SPAN_OF_YEARS = re.compile(
 ONE_YEAR = re.compile(r"上一年|去年|过去一年|全年|当年")
 
 
-def in_span_of_years(paragraph_before: str, sentence: str) -> bool:
-    """Whether a sentence speaks of a span of years: it says so, or its paragraph opened by saying so."""
-    return bool(SPAN_OF_YEARS.search(sentence) or SPAN_OF_YEARS.match(paragraph_before.lstrip()))
+def in_span_of_years(paragraph_before: str, sentence: str, number: str) -> bool:
+    """Whether a number of the sentence speaks of a span of years: its paragraph or its sentence opens with one
+    (五年来，…), or the phrase holding it says so (年均分别增长5.3%); not a year's figure beside a span's in one
+    sentence (国内生产总值增长6.9%，五年年均增长7.2%)."""
+    if SPAN_OF_YEARS.match(paragraph_before.lstrip()) or SPAN_OF_YEARS.match(sentence):
+        return True
+    at = sentence.find(number)
+    phrase_start = max(sentence.rfind(mark, 0, at) for mark in "，,；;：:") + 1
+    return at >= 0 and bool(SPAN_OF_YEARS.search(sentence[phrase_start : at + len(number)]))
