@@ -52,8 +52,10 @@ def report_years(text: str) -> list[int]:
 # averages beside the last year's figures, and a question about one year is not answered by them (2018 report:
 # 五年来…城镇新增就业6600万人以上, asked how many jobs 2017 added). 多年来 is not a span: 增幅之大是多年来没有的
 # compares.
+# 年均 only before growth: 年均浓度 (PM2.5) is one year's mean.
 SPAN_OF_YEARS = re.compile(
-    r"[二三四五六七八九十两几]年来|过去[二三四五六七八九十两几]年|“十[一二三四五六七八九]?五”(?:时期|期间)|年均|累计"
+    r"[二三四五六七八九十两几]年来|过去[二三四五六七八九十两几]年|“十[一二三四五六七八九]?五”(?:时期|期间)"
+    r"|年均(?:分别)?(?:增长|增速|递增|提高|下降)|累计"
 )
 # A question about one year: 上一年, 去年, 过去一年, 全年 (a year it names is read by the caller).
 ONE_YEAR = re.compile(r"上一年|去年|过去一年|全年|当年")

@@ -98,6 +98,8 @@ def test_one_year_asked_is_not_answered_by_a_span_of_years() -> None:
     assert not numbers_anchored("二〇一七年城镇新增就业多少人？", ["6600万人"], five)  # 二〇一七年 is one year
     averaged = _p("城乡居民人均可支配收入年均分别增长5.3%、7.1%。", "2026-02-03")
     assert not numbers_anchored("2026年四川政府工作报告回顾2025年，城乡居民收入增长了多少？", ["5.3%"], averaged)
+    mean = _p("细颗粒物年均浓度控制在29微克/立方米左右。", "2026-01-25")
+    assert numbers_anchored("2025年细颗粒物年均浓度是多少？", ["29微克"], mean)  # an annual mean, not a span
     beside = _p("国内生产总值增长6.9%，五年年均增长7.2%。", "2018-03-05")
     assert numbers_anchored("2018年政府工作报告说上一年国内生产总值增长了多少？", ["6.9%"], beside)
     many = _p("普通高等学校招生规模比上年扩大47.4%，增幅之大是多年来没有的。", "2000-03-05")
