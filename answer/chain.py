@@ -79,6 +79,7 @@ def context_of(
         named_documents=sorted(intent.doc_ids or ()),
         missing_documents=list(intent.missing),
         id=qid,
+        asks_each=intent.several,
     )
 
 
@@ -264,22 +265,44 @@ class AnswerChain:
 
     def verified_clauses(self, context: AnswerContext) -> list[AttributedClause]:
         """Each part's clauses that a passage verifiably holds, cited to the retrieved passages' indices."""
-        about = context.addressed
-        kept: list[AttributedClause] = []
+        answered: list[tuple[Part, list[AttributedClause]]] = []
         for part in context.parts:
             if _declined(part):
                 continue
             passages = [context.retrieved[i] for i in part.passages]
-            found = self._supported(part, passages, context.standalone_question, about)
+            found = self._supported(part, passages, context.standalone_question, context.addressed)
             if all(c.lead_in for c in found):  # nothing, or only the introduction of a list, survived
                 continue
-            if part.label:
+            answered.append(
+                (
+                    part,
+                    [
+                        replace(c, passages=[replace(s, passage=part.passages[s.passage]) for s in c.passages])
+                        for c in consolidate(found, passages)
+                    ],
+                )
+            )
+        if len(answered) >= 2 and not context.asks_each:
+            answered = self._best_document(context, answered)
+        kept: list[AttributedClause] = []
+        for part, clauses in answered:
+            if part.label and context.asks_each:
                 kept.append(AttributedClause(("\n" if kept else "") + part.label + "："))
-            kept += [
-                replace(c, passages=[replace(s, passage=part.passages[s.passage]) for s in c.passages])
-                for c in consolidate(found, passages)
-            ]
+            kept += clauses
         return kept
+
+    def _best_document(
+        self, context: AnswerContext, answered: list[tuple[Part, list[AttributedClause]]]
+    ) -> list[tuple[Part, list[AttributedClause]]]:
+        """One occasion that two documents matched (a speech, and a collection whose dates span it): the answer is
+        the part whose cited passages address the question best (shown without document labels: one is asked)."""
+
+        def coverage(clauses: list[AttributedClause]) -> float:
+            cited = [context.retrieved[s.passage] for c in clauses for s in c.passages]
+            return self.focus.coverage(context.addressed, cited)
+
+        scores = [coverage(clauses) for _, clauses in answered]
+        return [(part, c) for (part, c), s in zip(answered, scores) if s == max(scores)]
 
     def _supported(self, part: Part, passages: list[Passage], question: str, about: str) -> list[AttributedClause]:
         """The clauses of one part that its passages hold: named sentences as they are, drafts attributed."""

@@ -71,6 +71,9 @@ class AnswerContext:
     id: str = ""
     about: str = ""  # what the cited text must address; "" = search_query (a follow-up: its own words)
     search_text: str = ""  # the text handed to the search (a follow-up: joined to the previous question)
+    # The question asks each of its named documents (retrieval/query.QueryIntent.several); when not, two documents
+    # that one occasion matched were drafted from in turn, and the answer comes from the one that addresses it.
+    asks_each: bool = True
 
     @property
     def addressed(self) -> str:

@@ -74,6 +74,10 @@ class QueryIntent:
     content: str = ""  # the question without its document references: what to search for inside those documents
     references: list[str] = field(default_factory=list)  # the document references recognised, in words
     missing: list[str] = field(default_factory=list)  # references that match no ingested document
+    # The question asks each of several documents (two references, one naming several reports: 2017年和2018年的政府
+    # 工作报告, or 分别/各): answered document by document. One occasion that two documents match (a speech and a
+    # collection whose dates span it) is one document not yet told apart: answered from the best passages of both.
+    several: bool = False
 
 
 @dataclass(frozen=True)
@@ -229,6 +233,8 @@ def _intent(question: str, text: str, named: list[Reference]) -> QueryIntent:
         intent.missing += [n for n in ref.missing if n not in intent.missing]
         chosen |= ref.docs
     intent.doc_ids = chosen or None
+    intent.several = len(named) >= 2 or any(r.kind != "occasion" and len(r.docs) >= 2 for r in named)
+    intent.several = intent.several or bool(ASKS_EACH.search(text))
     intent.content = _content(question, text, named) if chosen else question
     return intent
 

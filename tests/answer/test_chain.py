@@ -1,6 +1,7 @@
 """The chain's logic with a fake LLM: verified citations, abstention, polite refusals, follow-ups, streaming."""
 
 import itertools
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,13 +10,14 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from answer.chain import EMPTY_QUESTION, REFUSAL, TOO_LONG, AnswerChain
 from answer.limits import REPETITION, TIME
-from answer.types import DraftEvent, FinalEvent, Turn
+from answer.types import AnswerContext, DraftEvent, FinalEvent, Part, Turn
 from config import Settings
 from ingest.index import SpeechIndex
 from ingest.pipeline import ingest
 from retrieval.hybrid import HybridSearcher
 from tests.conftest import SEED
 from tests.fakes import ScriptedChatModel
+from zhtext.normalize import Normalized
 
 GWR_2018, GWR_2019 = "2018-03-05_gwr-2018.txt", "2019-03-05_gwr-2019.txt"
 
@@ -67,6 +69,26 @@ def test_question_naming_two_reports_is_answered_report_by_report(
     assert [c.doc for c in result.citations] == [GWR_2018, GWR_2019]
     assert result.answer.index("2018年") < result.answer.index("居民收入增长和经济增长基本同步[1]")
     assert result.answer.index("2019年") < result.answer.index("居民收入增长与经济增长基本同步[2]")
+
+
+def test_one_occasion_two_documents_matched_is_answered_from_the_one_that_addresses_it(
+    searcher: HybridSearcher,
+) -> None:
+    chain = _chain(searcher)  # no model call: the drafts are given, as eval/reverify gives recorded ones
+    target = searcher.search(GDP_QUESTION).passages
+    other = searcher.search("把全面从严治党要求贯彻落实到组织工作各个方面").passages
+    retrieved = [next(p for p in target if p.doc == GWR_2019), next(p for p in other if p.doc == SEED)]
+    copied = next(s.strip() for s in retrieved[1].text.split("。") if len(s) >= 12 and not re.search(r"\d", s))
+    parts = [Part("《2019年政府工作报告》", [0], GDP_DRAFT), Part("《全省组织部长会议讲话》", [1], copied + "。")]
+
+    def answer(asks_each: bool) -> str:
+        named = [GWR_2019, SEED]
+        context = AnswerContext(GDP_QUESTION, GDP_QUESTION, GDP_QUESTION, retrieved, parts, named, asks_each=asks_each)
+        return chain.verify(context, {}, 0.0).answer
+
+    shown = Normalized.of(copied).text[-8:]  # the source sentence is shown, its line breaks as sentence ends
+    assert "《" not in answer(False) and "6%－6.5%" in answer(False) and shown not in answer(False)
+    assert "《2019年政府工作报告》：" in answer(True) and shown in answer(True)  # asked of each: both shown
 
 
 def test_several_years_of_one_indicator_come_from_the_targets_table(

@@ -52,10 +52,10 @@ FLOORS = {  # per question (macro) shares; false abstention is a ceiling
     },
     # dev2's live run at cb86571 (0.853 / 0.863 / 0.7995 / 1.0 / 0.068), re-verified by today's code (the asked list
     # in view, passed periods asking results, abbreviations, spans of years, phrases, follow-ups not repeating the
-    # previous answer): 0.895 / 0.888 / 0.824 / 1.0 / 0.060. The floor is the measured level itself: one question
-    # answered worse fails the test (raise the floor when a change helps)
+    # previous answer, one occasion's best document): 0.903 / 0.888 / 0.824 / 1.0 / 0.060. The floor is the measured
+    # level itself: one question answered worse fails the test (raise the floor when a change helps)
     "dev2": {
-        "citation_precision": 0.894,
+        "citation_precision": 0.902,
         "citation_recall": 0.888,
         "answer_coverage": 0.824,
         "abstention_accuracy": 1.0,
@@ -113,6 +113,7 @@ BREAKS: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
     "follow-ups repeat the previous answer": lambda mp: mp.setattr(
         AnswerChain, "not_the_previous_answer", lambda self, context, kept: kept
     ),
+    "one occasion's documents all shown": lambda mp: mp.setattr(AnswerChain, "_best_document", lambda self, c, a: a),
     "abbreviations not expanded": lambda mp: mp.setattr(zhtext.terms, "abbreviates", lambda text, term: False),
     "the asked list in view not shown": lambda mp: mp.setattr(answer.chain, "asked_in_view", lambda *args: None),
     "passed periods not read as results": lambda mp: mp.setattr(

@@ -139,6 +139,15 @@ def test_two_speeches_joined_are_both_named(docs: list[StoredDocument]) -> None:
     }  # dev2 d2b046
 
 
+def test_documents_asked_each_apart_from_one_occasion_two_documents_match(docs: list[StoredDocument]) -> None:
+    assert understand("2018年和2019年政府工作报告的赤字率安排分别是多少？", docs).several  # c071
+    assert understand("2020年2月23日的工作部署会议和同年9月的抗疫表彰大会上是怎么说的？", docs).several  # two occasions
+    # dev2 d2b004: the speech of that day and a collection whose dates run to it; one is meant, not told apart yet
+    one = understand("习近平2019年1月11日在中央纪委全会上批评形式主义时说，有的地方把精准扶贫搞成了什么？", docs)
+    assert one.doc_ids is not None and len(one.doc_ids) == 2 and not one.several
+    assert not understand("2019年政府工作报告提出的粮食产量目标是多少？", docs).several
+
+
 def test_an_event_inside_the_question_is_not_a_document(docs: list[StoredDocument]) -> None:
     intent = understand("这篇全省组织部长会议讲话要求自觉贯彻习总书记在中纪委五次全会上强调的什么要求？", docs)
     assert intent.doc_ids == {SEED} and intent.missing == []  # dev2 d2b002
