@@ -1,7 +1,8 @@
 """Latency beside an older commit (issue 15: "measured in one run beside a0f4097 on the same questions").
 
     git worktree add ../lat_old a0f4097
-    SPEECHQA_DATA_DIR=../lat_data SPEECHQA_MODELS_DIR=data/models (cd ../lat_old && python -m cli ingest)  # its index
+    MODELS=$PWD/data/models; (cd ../lat_old && SPEECHQA_DATA_DIR=../lat_data SPEECHQA_MODELS_DIR=$MODELS \
+        python -c "import sys; sys.path.insert(0, '.'); sys.argv = ['speechqa', 'ingest']; import cli; cli.main()")
     python eval/latency.py --old ../lat_old --old-data ../lat_data [--limit 20] [--out eval/results/latency.json]
 
 The first N questions of dev2 are answered by `speechqa eval` of this checkout and of the older worktree (its own
