@@ -17,9 +17,9 @@ from zhtext.frames import ASKS_QUANTITY, ASKS_RESULT, ASKS_TARGET, BARE_COUNT, N
 from zhtext.normalize import HAN_RUN, Normalized
 from zhtext.numbers import find_quantities, single_digit_count
 from zhtext.numerals import NUMERAL_CHARS
-from zhtext.sentences import sentence_spans
+from zhtext.sentences import line_sentence_spans
 from zhtext.terms import ACRONYM, holds, quoted_terms
-from zhtext.years import ONE_YEAR, SPAN_OF_YEARS, arabic_years, in_span_of_years, report_years, years_in
+from zhtext.years import asks_one_year, in_span_of_years, report_years, years_in
 
 
 @lru_cache(maxsize=256)  # asked again for every clause and passage an answer is checked against
@@ -106,7 +106,7 @@ def numbers_anchored(question: str, clause_facts: Sequence[str], passage: Passag
     asks_target = bool(ASKS_TARGET.search(question))
     asks_result = not asks_target and _asks_result(question, passage)
     sentences = _sentences(passage.text)
-    one_year = _asks_one_year(question)
+    one_year = asks_one_year(Normalized.of(question).text)
     for number in numbers:
         where = [s for _, s in sentences if number in s]
         if where and one_year and all(in_span_of_years(b, s, number) for b, s in sentences if number in s):
@@ -120,22 +120,13 @@ def numbers_anchored(question: str, clause_facts: Sequence[str], passage: Passag
     return True
 
 
-def _asks_one_year(question: str) -> bool:
-    """The question asks about one year: it says so (上一年, 去年) or names years other than its reports' and does
-    not itself ask about a span (五年来, 年均, 三年)."""
-    asked = arabic_years(Normalized.of(question).text)  # 二〇一九年 is a year, not 九年
-    if SPAN_OF_YEARS.search(asked) or re.search(r"[二三四五六七八九十两几]年", asked):
-        return False
-    return bool(ONE_YEAR.search(asked) or years_in(asked) - set(report_years(asked)))
-
-
 def _sentences(text: str) -> list[tuple[str, str]]:
-    """The passage's sentences (normalized), each after what its paragraph says before it; read paragraph by
-    paragraph, since normalizing removes the line breaks between them."""
+    """The passage's sentences (normalized), each after what its line says before it (normalizing removes the
+    line breaks, which say where a paragraph opens)."""
     found = []
-    for paragraph in text.split("\n"):
-        norm = Normalized.of(paragraph).text
-        found += [(norm[:s], norm[s:e]) for s, e in sentence_spans(norm, 0, len(norm))]
+    for s, e in line_sentence_spans(text):
+        line_start = text.rfind("\n", 0, s) + 1
+        found.append((Normalized.of(text[line_start:s]).text, Normalized.of(text[s:e]).text))
     return found
 
 

@@ -18,7 +18,7 @@ from retrieval.types import Passage
 from zhtext.frames import FILLER
 from zhtext.normalize import Normalized, without_quote_marks
 from zhtext.numerals import NUMERAL_CHARS
-from zhtext.sentences import CLAUSE_END, PHRASE_END, sentence_spans
+from zhtext.sentences import CLAUSE_END, PHRASE_END, line_sentence_spans
 from zhtext.terms import quoted_terms
 from zhtext.years import arabic_years
 
@@ -149,7 +149,7 @@ def source_span(text: str, start: int, end: int) -> tuple[int, int]:
     sentence keeps qualifiers and the rest of the fact, and every word shown is then verbatim. Sentences are cut
     as the chunker cuts them (a quotation's closing mark stays with its sentence).
     """
-    spans = _sentences(text)
+    spans = line_sentence_spans(text)
     covering = [(s, e) for s, e in spans if s < end and e > start] or [(start, end)]
     lo, hi = covering[0][0], covering[-1][1]
     if hi - lo > SENTENCE_LIMIT:
@@ -157,11 +157,6 @@ def source_span(text: str, start: int, end: int) -> tuple[int, int]:
     while lo < hi and text[lo].isspace():
         lo += 1
     return lo, hi
-
-
-def _sentences(text: str) -> list[tuple[int, int]]:
-    """The passage's sentences as the chunker cuts them, line by line."""
-    return [span for line in re.finditer(r"[^\n]+", text) for span in sentence_spans(text, line.start(), line.end())]
 
 
 def _around(text: str, start: int, end: int, boundary: re.Pattern[str], lo: int, hi: int) -> tuple[int, int]:
@@ -182,7 +177,7 @@ def located(s: Support, clause: str, text: str, needed: Facts) -> Support:
     """
     if not needed.exact or needed.held_by(text[slice(*source_span(text, s.quote_start, s.quote_end))]):
         return s
-    spans = _sentences(text)
+    spans = line_sentence_spans(text)
     for width in range(1, RUN_MAX + 1):
         runs = [(spans[i][0], spans[i + width - 1][1]) for i in range(len(spans) - width + 1)]
         holding = [(lo, hi) for lo, hi in runs if needed.held_by(text[lo:hi])]

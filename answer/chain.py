@@ -273,15 +273,7 @@ class AnswerChain:
             found = self._supported(part, passages, context.standalone_question, context.addressed)
             if all(c.lead_in for c in found):  # nothing, or only the introduction of a list, survived
                 continue
-            answered.append(
-                (
-                    part,
-                    [
-                        replace(c, passages=[replace(s, passage=part.passages[s.passage]) for s in c.passages])
-                        for c in consolidate(found, passages)
-                    ],
-                )
-            )
+            answered.append((part, [_in_retrieved(c, part) for c in consolidate(found, passages)]))
         if len(answered) >= 2 and not context.asks_each:
             answered = self._best_document(context, answered)
         kept: list[AttributedClause] = []
@@ -401,6 +393,11 @@ class Evidence:
     years_ok: bool
     coverage: float  # IDF-weighted share of the question's focus words in the cited passages
     similarity: float  # cosine of the question and the closest cited sentence (0 when not computed)
+
+
+def _in_retrieved(clause: AttributedClause, part: Part) -> AttributedClause:
+    """A part's clause with its supports indexing the retrieved passages (they index the part's own)."""
+    return replace(clause, passages=[replace(s, passage=part.passages[s.passage]) for s in clause.passages])
 
 
 def _declined(part: Part) -> bool:

@@ -166,15 +166,17 @@ def asked_in_view(
     if not ASKS_FOR_ITEMS.search(question):
         return None
     wanted = asked_count(question)
+    documents = {d: source.document_text(d) for d in {passages[i].doc for i in in_view}}  # read once per document
     found: dict[tuple[str, int], tuple[int, Enumeration, str]] = {}
     for i in in_view:
-        p = passages[i]
-        document = source.document_text(p.doc)
-        for e in _enumerations(p.doc, *document) if document else ():
-            lead = document[1][e.lead_start : e.lead_end] if document else ""
+        p, document = passages[i], documents[passages[i].doc]
+        if document is None:
+            continue
+        for e in _enumerations(p.doc, *document):
             shown = p.start <= e.lead_start and e.lead_end <= p.end
             if e.style == "counted" or len(e.members) < 2 or not shown:
                 continue
+            lead = document[1][e.lead_start : e.lead_end]
             if (wanted is None or wanted == len(e.members)) and addresses(lead + "".join(m.text for m in e.members)):
                 found[(p.doc, e.lead_start)] = (i, e, lead)
     if len(found) != 1:

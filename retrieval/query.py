@@ -233,8 +233,8 @@ def _intent(question: str, text: str, named: list[Reference]) -> QueryIntent:
         intent.missing += [n for n in ref.missing if n not in intent.missing]
         chosen |= ref.docs
     intent.doc_ids = chosen or None
-    intent.several = len(named) >= 2 or any(r.kind != "occasion" and len(r.docs) >= 2 for r in named)
-    intent.several = intent.several or bool(ASKS_EACH.search(text))
+    several_reports = any(r.kind != "occasion" and len(r.docs) >= 2 for r in named)
+    intent.several = len(named) >= 2 or several_reports or bool(ASKS_EACH.search(text))
     intent.content = _content(question, text, named) if chosen else question
     return intent
 

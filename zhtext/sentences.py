@@ -70,3 +70,8 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def _between_digits(text: str, i: int) -> bool:
     return 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
+
+
+def line_sentence_spans(text: str) -> list[tuple[int, int]]:
+    """The sentences of a passage as the chunker cuts them, line by line (a sentence never runs over a line break)."""
+    return [span for line in re.finditer(r"[^\n]+", text) for span in sentence_spans(text, line.start(), line.end())]

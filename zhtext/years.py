@@ -57,8 +57,19 @@ SPAN_OF_YEARS = re.compile(
     r"[二三四五六七八九十两几]年来|过去[二三四五六七八九十两几]年|“十[一二三四五六七八九]?五”(?:时期|期间)"
     r"|年均(?:分别)?(?:增长|增速|递增|提高|下降)|累计"
 )
-# A question about one year: 上一年, 去年, 过去一年, 全年 (a year it names is read by the caller).
-ONE_YEAR = re.compile(r"上一年|去年|过去一年|全年|当年")
+# A question about one year: 上一年, 去年, 过去一年, 全年, or a year it names that is not its report's.
+_ONE_YEAR = re.compile(r"上一年|去年|过去一年|全年|当年")
+# A count of years asked about (三年, 五年): a span, not one year.
+_YEARS_COUNTED = re.compile(r"[二三四五六七八九十两几]年")
+
+
+def asks_one_year(question: str) -> bool:
+    """The question asks about one year: it says so (上一年, 去年) or names years other than its reports' and does
+    not itself ask about a span (五年来, 年均增长, 三年)."""
+    asked = arabic_years(question)  # 二〇一九年 is a year, not 九年
+    if SPAN_OF_YEARS.search(asked) or _YEARS_COUNTED.search(asked):
+        return False
+    return bool(_ONE_YEAR.search(asked) or years_in(asked) - set(report_years(asked)))
 
 
 def in_span_of_years(paragraph_before: str, sentence: str, number: str) -> bool:

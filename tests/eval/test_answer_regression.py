@@ -107,7 +107,7 @@ BREAKS: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
     "quantity check off": lambda mp: mp.setattr(answer.chain, "gives_quantity", lambda q, shown: True),
     "lists not completed": lambda mp: mp.setattr(answer.chain, "completed", lambda q, k, p, s, a: (k, list(p))),
     "one year answered by a span of years": lambda mp: mp.setattr(
-        answer.answerability, "_asks_one_year", lambda q: False
+        answer.answerability, "asks_one_year", lambda q: False
     ),
     "clauses not checked phrase by phrase": lambda mp: mp.setattr(answer.attribution, "_phrases", lambda clause: []),
     "follow-ups repeat the previous answer": lambda mp: mp.setattr(

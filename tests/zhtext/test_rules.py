@@ -17,9 +17,9 @@ from zhtext.normalize import Normalized, has_words, normalize, without_quote_mar
 from zhtext.numerals import cn_int, digits, to_cn
 from zhtext.ordinals import Plenum, congress_ordinals, plenums, study_sessions
 from zhtext.places import PROVINCIAL_REPORT, provinces_in
-from zhtext.sentences import CONTINUES, heading_of, sentence_spans
+from zhtext.sentences import CONTINUES, heading_of, line_sentence_spans, sentence_spans
 from zhtext.terms import holds, quoted_terms
-from zhtext.years import arabic_years, first_year, years_in
+from zhtext.years import arabic_years, asks_one_year, first_year, years_in
 
 
 def test_normalize_is_nfkc_without_whitespace() -> None:
@@ -169,3 +169,18 @@ def test_asking_how_many_is_not_asking_which_or_what_rank() -> None:
     assert ASKS_QUANTITY.search("共有多少名学员？") and ASKS_QUANTITY.search("连续几次蝉联世界之冠？")
     assert not ASKS_QUANTITY.search("提出了哪几个“摘帽不摘”？")  # which ones
     assert not ASKS_QUANTITY.search("在世界上排第几？")  # a rank
+
+
+def test_a_question_about_one_year_and_one_about_a_span() -> None:
+    assert asks_one_year("2018年的政府工作报告报告上一年实际新增城镇就业多少人？")
+    assert asks_one_year("二〇一七年城镇新增就业多少人？")  # a year in Chinese digits, not 七年
+    assert not asks_one_year("过去五年城镇新增就业多少人？") and not asks_one_year("三年内要完成哪些任务？")
+    assert not asks_one_year("2019年政府工作报告提出的粮食产量目标是多少？")  # the year names the report
+
+
+def test_sentences_never_run_over_a_line_break() -> None:
+    text = "五年来，经济实力跃上新台阶\n过去一年，城镇新增就业1351万人。"
+    assert [text[s:e] for s, e in line_sentence_spans(text)] == [
+        "五年来，经济实力跃上新台阶",
+        "过去一年，城镇新增就业1351万人。",
+    ]
