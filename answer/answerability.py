@@ -93,11 +93,13 @@ def years_consistent(question: str, passages: Sequence[Passage]) -> bool:
     return True
 
 
-def numbers_anchored(question: str, clause_facts: Sequence[str], passage: Passage) -> bool:
+def numbers_anchored(question: str, clause_facts: Sequence[str], passage: Passage, lexical: bool = True) -> bool:
     """Every number the answer takes from a passage sits in a sentence about what was asked.
 
     "国内生产总值达到6.07亿吨" copies a number that the passage gives for grain output: the number is there, but its
-    sentence never mentions 国内生产总值. Such a clause is not evidence for the question.
+    sentence never mentions 国内生产总值. Such a clause is not evidence for the question. Without `lexical` the
+    sentence need not name the question's words (a user's 经济增长 for the source's 国内生产总值增长): the clause is
+    then verified but loose, and the judge weighs it (answer/judge.py); the year and target/result rules still hold.
     """
     terms = focus_terms(question)
     numbers = [f for f in clause_facts if re.search(rf"\d|[{NUMERAL_CHARS}]", f) and len(f) <= 16]
@@ -111,7 +113,7 @@ def numbers_anchored(question: str, clause_facts: Sequence[str], passage: Passag
         where = [s for _, s in sentences if number in s]
         if where and one_year and all(in_span_of_years(b, s, number) for b, s in sentences if number in s):
             return False  # one year was asked; this number sums or averages several (五年来…6600万人以上)
-        if where and terms and not any(holds(s, t) for s in where for t in terms):
+        if where and lexical and terms and not any(holds(s, t) for s in where for t in terms):
             return False
         if where and asks_target and not any(STATES_TARGET.search(s) for s in where):
             return False  # a target was asked for; this number is a result ("平均值为5.0%", "达到10318亿元")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
 
@@ -53,6 +53,9 @@ class AttributedClause:
     text: str
     passages: list[Support] = field(default_factory=list)
     restates_question: bool = False
+    # Its figures were found only in sentences that do not name what the question is about (the user's word, 经济增长,
+    # for the source's 国内生产总值增长): verified text, whose relevance the judge weighs (answer/judge.py).
+    loose: bool = False
 
     @property
     def lead_in(self) -> bool:
@@ -225,23 +228,47 @@ def attribute(
     question: str,
     passages: list[Passage],
     anchored: Anchor = lambda facts, p: True,
+    loose: Anchor | None = None,
 ) -> list[AttributedClause]:
     """Cite each clause to the passages that verifiably contain it; unsupported clauses are left out.
 
     A clause that only restates the question ("……存在以下突出问题：") is kept uncited.
     """
+    return [c for c in attribute_each(answer, question, passages, anchored, loose) if c.passages or c.restates_question]
+
+
+def attribute_each(
+    answer: str,
+    question: str,
+    passages: list[Passage],
+    anchored: Anchor = lambda facts, p: True,
+    loose: Anchor | None = None,
+) -> list[AttributedClause]:
+    """Every clause of the answer, cited where a passage holds it and its facts (uncited when none does).
+
+    `anchored` says where a clause's figures may be taken from; when no passage satisfies it, `loose` (if given) is
+    tried and the clause is marked loose."""
     result: list[AttributedClause] = []
     for clause in clauses(answer):
         core = _LIST_NUMBER.sub("", clause)  # the model's own "1." numbering is not a fact to verify
         if not _novel(core, question):
             result.append(AttributedClause(clause, restates_question=True))
             continue
-        chosen = _supported(core, question, passages, anchored)
-        if not chosen and len(facts(core).exact) >= 2:
-            chosen = [s for phrase in _phrases(core) for s in _supported(phrase, question, passages, anchored)]
-        if chosen:
-            result.append(AttributedClause(clause, chosen))
+        chosen = _whole_or_phrases(core, question, passages, anchored)
+        if not chosen and loose is not None:
+            chosen = _whole_or_phrases(core, question, passages, loose)
+            result.append(AttributedClause(clause, chosen, loose=bool(chosen)))
+            continue
+        result.append(AttributedClause(clause, chosen))
     return result
+
+
+def _whole_or_phrases(clause: str, question: str, passages: list[Passage], anchored: Anchor) -> list[Support]:
+    """The clause's supports; a clause with two or more figures that fails whole is checked phrase by phrase."""
+    chosen = _supported(clause, question, passages, anchored)
+    if not chosen and len(facts(clause).exact) >= 2:
+        chosen = [s for phrase in _phrases(clause) for s in _supported(phrase, question, passages, anchored)]
+    return chosen
 
 
 def _supported(clause: str, question: str, passages: list[Passage], anchored: Anchor) -> list[Support]:
@@ -302,5 +329,5 @@ def consolidate(attributed: list[AttributedClause], passages: list[Passage]) -> 
             home = max((n for n in cited if quote in passages[n].text), key=lambda n: (weight[n], -n))
             at = passages[home].text.find(quote)
             moved.append(Support(home, s.coverage, at, at + len(quote)))
-        result.append(AttributedClause(clause.text, moved, clause.restates_question))
+        result.append(replace(clause, passages=moved))
     return result

@@ -4,7 +4,7 @@ citations), what streams in between (events), and what verification needs to kno
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from retrieval.types import Passage
 
@@ -17,7 +17,6 @@ class Part:
     label: str  # "" or the document the part is about, shown above its sentences
     passages: list[int]  # indices into the retrieved passages
     draft: str = ""
-    mode: str = "draft"  # "draft": the model wrote Chinese; "point": it named numbered sentences (JSON)
     cut: str = ""  # why the draft was cut before the model ended it: "time" or "repetition" (answer/limits.py)
 
 
@@ -88,6 +87,30 @@ class AnswerContext:
         return self.search_text[: -len(self.about)].strip()
 
 
+# What a check decided (Verdict.decision): about one clause, one document's part, or the whole answer.
+KEPT, DROPPED, ADDED, PASSED, REFUSED = "kept", "dropped", "added", "passed", "refused"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One decision of one named check (answer/verify.py): what it decided about which clause, and why.
+
+    `reason_code` is stable for scripts (the eval report counts refusals by it); `evidence` says in a line what
+    the check saw (a coverage, a year, the passage it found)."""
+
+    check: str
+    decision: str
+    reason_code: str
+    clause: str = ""
+    evidence: str = ""
+
+    @property
+    def verified(self) -> bool:
+        """Whether the clause is text a check verified: a clause attribution dropped is the model's unverified
+        words, which leave the product only in debug output."""
+        return not (self.check == "attribution" and self.decision == DROPPED)
+
+
 @dataclass
 class Answer:
     """A finished answer; `public()` is the JSON shape of `speechqa ask --json` and of evaluation runs."""
@@ -98,6 +121,13 @@ class Answer:
     citations: list[Citation]
     timings: dict[str, float]
     reason: str = ""  # why it abstained, in words a user reads
+    reason_code: str = ""  # the deciding check's code when it abstained (answer/verify.py REASONS)
+    trace: list[Verdict] = field(default_factory=list)  # every check's decisions, in order
+
+    @property
+    def decided_by(self) -> str:
+        """The check whose verdict refused the answer ("" when it was answered)."""
+        return next((v.check for v in reversed(self.trace) if v.decision == REFUSED), "") if self.abstained else ""
 
     @property
     def question(self) -> str:
@@ -116,9 +146,11 @@ class Answer:
         """What the model wrote, as it streamed."""
         return combined_draft(self.context.parts)
 
-    def public(self) -> dict:
+    def public(self, debug: bool = False) -> dict:
+        """What the product verified: the answer, its citations, the ranked passages and the trace of every check.
+        The model's unverified draft is evaluation data, never an answer: only with debug (eval runs, `--debug`)."""
         c = self.context
-        return {
+        shown = {
             "id": c.id,
             "question": c.question,
             "answer": self.answer,
@@ -127,15 +159,19 @@ class Answer:
             "retrieved": [p.public() for p in c.retrieved],
             "timings": {k: round(v, 1) for k, v in self.timings.items()},
             "reason": self.reason,
+            "reason_code": self.reason_code,
+            "decided_by": self.decided_by,
+            "trace": [asdict(v if debug or v.verified else replace(v, clause="")) for v in self.trace],
             "standalone_question": c.standalone_question,
-            "draft": self.draft,
-            "parts": [asdict(p) for p in c.parts],
             "search_query": c.search_query,
             "search_text": c.search_text,
             "about": c.about,
             "missing_documents": c.missing_documents,
             "named_documents": c.named_documents,
         }
+        if debug:
+            shown |= {"draft": self.draft, "parts": [asdict(p) for p in c.parts]}
+        return shown
 
 
 @dataclass(frozen=True)

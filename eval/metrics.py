@@ -16,6 +16,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from zhtext.normalize import normalize
+from zhtext.numerals import arabic_numerals
 
 K_VALUES = (1, 3, 5, 10)
 METRIC_KEYS = (
@@ -29,6 +30,7 @@ METRIC_KEYS = (
     "answer_coverage",
     "abstention_accuracy",
     "false_abstention",
+    "refused_right_draft",
     "latency_p50_ms",
     "latency_p95_ms",
 )
@@ -104,14 +106,19 @@ def score(pairs: Iterable[tuple[dict, dict]], answered: bool = True) -> dict:
             "answer_coverage",
             "abstention_accuracy",
             "false_abstention",
+            "refused_right_draft",
         )
     }
+    refusals: dict[str, int] = {}
     reciprocal_ranks: list[float] = []
     latencies: list[float] = []
     for gold, answer in pairs:
         total_ms = answer.get("timings", {}).get("total_ms")
         if total_ms is not None:
             latencies.append(float(total_ms))
+        if answered and answer.get("abstained"):
+            check = answer.get("decided_by") or "unknown"
+            refusals[check] = refusals.get(check, 0) + 1
         if gold["type"] == "unanswerable":
             if answered:
                 shares["abstention_accuracy"].add([bool(answer.get("abstained")) and not answer.get("citations")])
@@ -122,6 +129,7 @@ def score(pairs: Iterable[tuple[dict, dict]], answered: bool = True) -> dict:
         metrics[key] = share.macro()
         metrics[f"{key}_pooled"] = share.pooled()
     metrics["mrr"] = statistics.mean(reciprocal_ranks) if reciprocal_ranks else None
+    metrics["refusals_by_check"] = dict(sorted(refusals.items()))
     metrics["latency_p50_ms"] = _percentile(latencies, 50)
     metrics["latency_p95_ms"] = _percentile(latencies, 95)
     return metrics
@@ -144,6 +152,17 @@ def _score_answerable(
     text = normalize(answer.get("answer", ""))
     shares["answer_coverage"].add([normalize(point) in text for point in gold["answer_points"]])
     shares["false_abstention"].add([bool(answer.get("abstained"))])
+    if "draft" in answer:  # runs record the draft (debug output); a refusal of a draft that held every point
+        shares["refused_right_draft"].add([bool(answer.get("abstained")) and draft_holds_points(answer, gold)])
+
+
+def draft_holds_points(answer: dict, gold: dict) -> bool:
+    """Whether the model's draft already held every answer point (FORMAT.md matching, Chinese numerals read as
+    numbers): refused, such an answer is the checks' loss, not the model's."""
+    points = gold["answer_points"]
+    draft = normalize(answer.get("draft", ""))
+    as_numbers = arabic_numerals(draft)
+    return bool(points) and all(normalize(p) in draft or arabic_numerals(normalize(p)) in as_numbers for p in points)
 
 
 def score_by_type(pairs: list[tuple[dict, dict]], answered: bool = True) -> dict:

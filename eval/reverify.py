@@ -1,6 +1,7 @@
 """Re-run the verification step (citations, answerability) over the drafts of an earlier evaluation run.
 
-    python eval/reverify.py RUN_DIR --gold GOLD.jsonl
+    python -m eval.reverify RUN_DIR --gold GOLD.jsonl     # one run's drafts
+    python -m eval.reverify [--sets a,b] [--verdicts]     # the recorded drafts of eval/results (the regression test's)
 
 The model's drafts and the retrieved passages are read back from RUN_DIR/answers.jsonl, so changes to
 attribution or abstention can be measured in seconds instead of re-generating every answer. Prints metrics.
@@ -9,6 +10,7 @@ attribution or abstention can be measured in seconds instead of re-generating ev
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 from pathlib import Path
 
@@ -45,8 +47,9 @@ def stored_context(chain: AnswerChain, old: dict) -> AnswerContext | None:
     if not old.get("draft") and not any(p["draft"] for p in old.get("parts", [])):
         return None
     retrieved = [_passage(p) for p in old["retrieved"]]
+    known = {f.name for f in dataclasses.fields(Part)}  # older runs recorded a `mode` (point mode is gone)
     parts = (
-        [Part(**p) for p in old["parts"]]
+        [Part(**{k: v for k, v in p.items() if k in known}) for p in old["parts"]]
         if "parts" in old
         else [Part("", list(range(old["prompt_passages"])), old["draft"])]
     )  # runs from before parts
@@ -64,20 +67,60 @@ def reverify(chain: AnswerChain, answers: list[dict]) -> list[dict]:
         if context is None:
             out.append(old)
             continue
-        new = chain.verify(context, dict(old["timings"]), 0.0).public()
+        new = chain.verify(context, dict(old["timings"]), 0.0).public(debug=True)
         out.append(new | {"timings": old["timings"]})
     return out
 
 
+def verdicts(answers: list[dict]) -> dict[str, str]:
+    """Each answer's verdict in a line: refused by which check and code, or answered with which document spans."""
+    out = {}
+    for a in answers:
+        if a.get("abstained"):
+            out[a["id"]] = f"refused {a.get('decided_by', '')}/{a.get('reason_code', '')}"
+        else:
+            spans = sorted({f"{c['doc']}:{c['quote_start']}-{c['quote_end']}" for c in a.get("citations", [])})
+            out[a["id"]] = "answered " + " ".join(spans)
+    return out
+
+
+RECORDED = Path("eval/results")
+GOLD = Path("../shared/eval")
+KEYS = ("citation_precision", "citation_recall", "answer_coverage", "abstention_accuracy", "false_abstention")
+
+
+def recorded_sets(chain: AnswerChain, names: list[str], write: bool) -> None:
+    """Re-verify the recorded drafts of the named sets (eval/results/drafts_<set>.jsonl); print each set's levels
+    as tests/eval/test_answer_regression.py holds them; with write, save every verdict to verdicts.json."""
+    every = {}
+    for name in names:
+        gold = {g["id"]: g for g in load_gold(GOLD / f"{name}.jsonl")}
+        path = RECORDED / f"drafts_{name}.jsonl"
+        stored = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        answers = reverify(chain, stored)
+        metrics = score_by_type([(gold[a["id"]], a) for a in answers])
+        print(name, json.dumps({k: round(metrics[k], 3) for k in KEYS}))
+        every[name] = verdicts(answers)
+    if write:
+        (RECORDED / "verdicts.json").write_text(json.dumps(every, ensure_ascii=False, indent=1) + "\n", "utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("run_dir", type=Path)
-    parser.add_argument("--gold", type=Path, required=True)
+    parser.add_argument("run_dir", type=Path, nargs="?", help="a run folder (else the recorded drafts of --sets)")
+    parser.add_argument("--gold", type=Path, help="the run's gold file")
+    parser.add_argument("--sets", default="seed_dev,corpus_dev,dev2,dev3", help="recorded sets (without run_dir)")
+    parser.add_argument("--verdicts", action="store_true", help="save the recorded sets' verdicts (verdicts.json)")
     parser.add_argument("--show", action="store_true", help="print each question's verdict")
     parser.add_argument("--out", type=Path, help="write the re-verified answers here (answers.jsonl format)")
     args = parser.parse_args()
     settings = get_settings()
     chain = AnswerChain(HybridSearcher.open(settings), settings)  # the model is never called: drafts come from the run
+    if args.run_dir is None:
+        recorded_sets(chain, args.sets.split(","), args.verdicts)
+        return
+    if args.gold is None:
+        parser.error("--gold is needed with a run folder")
     gold = {g["id"]: g for g in load_gold(args.gold)}
     stored = [json.loads(line) for line in (args.run_dir / "answers.jsonl").read_text(encoding="utf-8").splitlines()]
     answers = reverify(chain, stored)

@@ -11,7 +11,7 @@ from tqdm import tqdm
 
 from answer.chain import AnswerChain
 from answer.types import Turn
-from eval.metrics import METRIC_KEYS, score_by_type, supports
+from eval.metrics import METRIC_KEYS, draft_holds_points, score_by_type, supports
 from retrieval.hybrid import HybridSearcher
 
 AnswerFn = Callable[[dict], dict]  # gold item -> answer object of FORMAT.md
@@ -54,7 +54,7 @@ def conversation_answer(chain: AnswerChain) -> AnswerFn:
             result = chain.answer(turn, history)
             history.append(Turn.of(result))
             earlier.append({"question": turn, "answer": result.answer, "abstained": result.abstained})
-        final = chain.answer(gold["question"], history, qid=gold["id"]).public()
+        final = chain.answer(gold["question"], history, qid=gold["id"]).public(debug=True)
         return final | ({"turns": earlier} if earlier else {})
 
     return answer
@@ -108,6 +108,7 @@ def write_report(out_dir: Path, gold: list[dict], metrics: dict, baseline: dict 
     ]
     for qtype, m in metrics["by_type"].items():
         lines.append(f"| {qtype} | " + " | ".join(_fmt(m.get(k)) for k in METRIC_KEYS) + " |")
+    lines += _refusals(gold, answers)
     lines += ["", "## Worst questions", ""]
     for g, reason in _worst(gold, answers):
         a = answers[g["id"]]
@@ -120,6 +121,35 @@ def write_report(out_dir: Path, gold: list[dict], metrics: dict, baseline: dict 
             lines.append(f"- retrieved {i}: {p['doc']} [{p['start']}:{p['end']}] {p['text'][:60]}…")
         lines.append("")
     (out_dir / "report.md").write_text("\n".join(lines), encoding="utf-8")
+
+
+def _refusals(gold: list[dict], answers: dict) -> list[str]:
+    """Refusals counted by the check that decided them and its reason code; then every answerable question refused
+    although its draft held every answer point (the checks' loss, not the model's), with the verdict that decided."""
+    counts: dict[tuple[str, str], int] = {}
+    for g in gold:
+        a = answers[g["id"]]
+        if a.get("abstained"):
+            key = (a.get("decided_by") or "unknown", a.get("reason_code") or "unknown")
+            counts[key] = counts.get(key, 0) + 1
+    lines = ["", "## Refusals by check", "", "| check | reason code | refusals |", "|---|---|---|"]
+    lines += [f"| {check} | {code} | {n} |" for (check, code), n in sorted(counts.items(), key=lambda t: -t[1])]
+    lost = [
+        g
+        for g in gold
+        if g["type"] != "unanswerable"
+        and answers[g["id"]].get("abstained")
+        and "draft" in answers[g["id"]]
+        and draft_holds_points(answers[g["id"]], g)
+    ]
+    lines += ["", f"## Refused although the draft held every answer point ({len(lost)})", ""]
+    for g in lost:
+        a = answers[g["id"]]
+        lines.append(
+            f"- {g['id']} ({g['type']}) {g['question']} — {a.get('decided_by')}/{a.get('reason_code')}: "
+            f"{a.get('reason', '')}"
+        )
+    return lines
 
 
 def _worst(gold: list[dict], answers: dict, limit: int = 12) -> list[tuple[dict, str]]:

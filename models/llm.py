@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.runnables import Runnable
 from pydantic import SecretStr
 
 from config import BUNDLED, Settings
@@ -27,17 +26,6 @@ def _server_max_tokens(n: int) -> dict[str, Any]:
     """A server's cap on generated tokens under both names: llama-cpp-python's server ignores OpenAI's
     max_completion_tokens (measured: a draft ran on past the cap) and reads only the older max_tokens."""
     return {"max_completion_tokens": n, "extra_body": {"max_tokens": n}}
-
-
-def constrained(llm: BaseChatModel, schema: dict, settings: Settings, max_tokens: int) -> Runnable:
-    """The model bound to produce at most max_tokens of JSON matching the schema: a grammar in llama.cpp. Servers get
-    the same `json_object` request with its `schema`, which llama-cpp-python's server and llama.cpp's llama-server
-    both enforce; llama-cpp-python's server rejects OpenAI's `json_schema` form (HTTP 500), vLLM and Ollama take
-    `json_object` as plain JSON mode (what the model names is still checked, answer/pointing.py)."""
-    response_format = {"type": "json_object", "schema": schema}
-    if server_urls(settings):
-        return llm.bind(response_format=response_format, **_server_max_tokens(max_tokens))
-    return llm.bind(response_format=response_format, max_tokens=max_tokens)
 
 
 def get_chat_model(settings: Settings) -> BaseChatModel:

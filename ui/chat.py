@@ -13,6 +13,7 @@ import gradio as gr
 from answer.chain import AnswerChain
 from answer.limits import cut_words
 from answer.types import Answer, DraftEvent, StageEvent, Turn
+from answer.verify import CHECK_WORDS
 from ingest.store import DocumentStore
 from retrieval.types import SearchFilters
 from ui.context import AppContext
@@ -154,7 +155,8 @@ def final_view(
     why, and names the active filters when they may have caused it (note); an answer from a draft cut at its limit
     says so (cut)."""
     if final.abstained:
-        why = f"原因：{final.reason}。" if final.reason else ""
+        check = CHECK_WORDS.get(final.decided_by, "")
+        why = (f"原因：{final.reason}。" if final.reason else "") + (f"（判断环节：{check}）" if check else "")
         content = "\n\n".join(part for part in ("⚠️ " + final.answer, why + note) if part)
     else:
         content = link_markers(final.answer)

@@ -6,6 +6,7 @@ import html
 import re
 
 from answer.types import Answer
+from answer.verify import trace_lines
 from ingest.store import DocumentStore
 from retrieval.types import Passage
 from zhtext.sentences import heading_of
@@ -47,6 +48,9 @@ def sources_html(answer: Answer, uploaded: frozenset[str] = frozenset()) -> str:
     uploaded document says that its title and date are the uploader's claim (anyone may call a file a report)."""
     if answer.abstained:
         head = f'<div class="sq-abstain"><b>未能作答</b>：{html.escape(answer.reason or "资料不足")}</div>'
+        if answer.trace:  # which check decided, and what every check saw, folded away
+            items = "".join(f"<li>{html.escape(line)}</li>" for line in trace_lines(answer.trace))
+            head += f'<details class="sq-trace"><summary>核实过程</summary><ul>{items}</ul></details>'
         shown = answer.retrieved[:3]
         if not shown:
             return head

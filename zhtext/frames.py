@@ -46,8 +46,6 @@ NOT_FOCUS = re.compile(
 )
 # Left after removing the asking and particles, a question with fewer than four Han characters names only documents.
 ASKING_AND_PARTICLES = re.compile("|".join([rf"{YEAR_DIGITS}年", REPORTING, ASKING, r"的|了|在|上|中"]))
-# Words of speech titles that every speech shares (在…会议上的讲话): matching a title ignores them.
-TITLE_NOISE = re.compile(r"在|上的讲话|的讲话|讲话|关于|的说明|会议|全国|中国共产党|同志|重要|习近平|——")
 # Filler an answer adds when it restates the question ("主要包括以下几个方面").
 FILLER = re.compile(r"[\W_]|以下|如下|主要|包括|分别|具体|的|了|是|有|为|等")
 

@@ -50,3 +50,23 @@ def to_cn(n: int) -> str:
     tens, ones = divmod(n, 10)
     head = "" if tens == 0 else ("十" if tens == 1 else DIGITS[tens - 1] + "十")
     return head + (DIGITS[ones - 1] if ones else "")
+
+
+# A run of Chinese numerals with units (二十一, 一千一百万) or digit by digit (二〇一九): read as one number.
+_NUMERAL_RUN = re.compile(f"[{NUMERAL_CHARS}]+")
+
+
+def arabic_numerals(text: str) -> str:
+    """Chinese numerals read as Arabic numbers (二十一个 → 21个, 一千一百万 → 1100万, 十个 → 10个, 二〇一九 → 2019),
+    so a figure matches however it is written; a single digit character stays (一是, 三大 are words, not amounts)."""
+
+    def value(m: re.Match[str]) -> str:
+        run = m.group()
+        if len(run) < 2 and run != "十":
+            return run
+        inner_big = any(c in _BIG_UNIT for c in run[:-1])
+        head, unit = (run[:-1], run[-1]) if run[-1] in _BIG_UNIT and len(run) >= 2 and not inner_big else (run, "")
+        n = cn_int(head)  # 一千一百万 → 1100万: the big unit stays, as reports and users write it
+        return f"{n}{unit}" if n is not None else digits(run)
+
+    return _NUMERAL_RUN.sub(value, text)

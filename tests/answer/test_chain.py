@@ -228,7 +228,7 @@ def test_a_draft_past_the_time_limit_is_cut_and_what_was_drafted_is_verified(sea
     assert part.cut == TIME and model.closed  # the model's stream was closed, not read to its end
     assert model.read == searcher.settings.draft_time_limit_s + 1  # a second a piece: cut at the first past the limit
     assert not result.abstained and "6%－6.5%[1]" in result.answer and result.citations[0].doc == GWR_2019
-    assert result.public()["parts"][0]["cut"] == "time"
+    assert result.public(debug=True)["parts"][0]["cut"] == "time"
 
 
 def test_a_refusal_after_a_cut_says_the_draft_was_cut(searcher: HybridSearcher) -> None:

@@ -77,3 +77,30 @@ def test_an_answerable_question_that_cites_nothing_has_precision_zero() -> None:
     }
     m = score(zip(GOLD[:1] * 2, [refused, cited]))
     assert m["citation_precision"] == pytest.approx(0.5) and m["false_abstention"] == pytest.approx(0.5)
+
+
+def test_a_refusal_whose_draft_held_every_point_is_counted_with_numerals_read_as_numbers() -> None:
+    gold = {"id": "n", "type": "factoid", "evidence": ["21个市州委书记向省委作党建工作述职"], "answer_points": ["21"]}
+    refused = {
+        "answer": "抱歉",
+        "abstained": True,
+        "citations": [],
+        "retrieved": [],
+        "draft": "有二十一个市州委书记述职。",
+    }
+    wrong_draft = refused | {"draft": "有十九个市州委书记述职。"}
+    answered = refused | {"abstained": False}
+    assert score([(gold, refused)])["refused_right_draft"] == 1.0
+    assert score([(gold, wrong_draft)])["refused_right_draft"] == 0.0
+    assert score([(gold, answered)])["refused_right_draft"] == 0.0
+    assert score([(gold, {k: v for k, v in refused.items() if k != "draft"})])["refused_right_draft"] is None
+
+
+def test_refusals_are_counted_by_the_check_that_decided() -> None:
+    gold = {"id": "n", "type": "factoid", "evidence": ["甲"], "answer_points": ["甲"]}
+    answers = [
+        {"abstained": True, "decided_by": "judge", "citations": [], "retrieved": []},
+        {"abstained": True, "decided_by": "attribution", "citations": [], "retrieved": []},
+        {"abstained": True, "decided_by": "judge", "citations": [], "retrieved": []},
+    ]
+    assert score([(gold, a) for a in answers])["refusals_by_check"] == {"attribution": 1, "judge": 2}

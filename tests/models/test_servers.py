@@ -14,13 +14,12 @@ from pathlib import Path
 import pytest
 
 from answer.chain import UNAVAILABLE, AnswerChain
-from answer.pointing import CHOICE_SCHEMA, POINT_MAX_TOKENS, chosen_numbers
 from answer.types import DraftEvent, FinalEvent
 from config import Settings
 from ingest.chroma_server import free_port
 from ingest.index import SpeechIndex
 from ingest.pipeline import ingest
-from models.llm import constrained, get_chat_model
+from models.llm import get_chat_model
 from models.servers import ServerPool, ServersBusy, unreachable
 from retrieval.hybrid import HybridSearcher
 from tests.conftest import REPO
@@ -200,16 +199,12 @@ def test_a_server_error_is_raised_not_retried_elsewhere(servers: list[FakeServer
         broken.close()
 
 
-def test_bound_options_reach_the_server(servers: list[FakeServer]) -> None:
+def test_the_token_cap_reaches_the_server_under_both_names(servers: list[FakeServer]) -> None:
     a = servers[0]
-    settings = Settings(llm_base_urls=[a.url], llm_max_tokens=99)
-    pool = get_chat_model(settings)
-    assert "".join(c.text for c in constrained(pool, CHOICE_SCHEMA, settings, 7).stream("你好")) == "A 0 1"
+    pool = get_chat_model(Settings(llm_base_urls=[a.url], llm_max_tokens=99))
     pool.invoke("你好")
-    bound, plain = a.requests
-    assert bound["response_format"] == {"type": "json_object", "schema": CHOICE_SCHEMA}
-    assert bound["max_tokens"] == bound["max_completion_tokens"] == 7  # llama-cpp-python's server reads max_tokens
-    assert plain["max_tokens"] == plain["max_completion_tokens"] == 99 and "response_format" not in plain
+    (plain,) = a.requests
+    assert plain["max_tokens"] == plain["max_completion_tokens"] == 99  # llama-cpp-python's server reads max_tokens
 
 
 def test_one_base_url_still_works_and_base_urls_win(servers: list[FakeServer]) -> None:
@@ -264,17 +259,6 @@ def test_real_server_streams_and_keeps_the_token_cap(real_server: str) -> None:
     assert len([p for p in pieces if p]) >= 5  # streamed, not one block
     assert len([p for p in pieces if p]) <= 12  # the cap held (the server ignores max_completion_tokens alone)
     assert pool.in_flight == [0]
-
-
-@pytest.mark.model
-def test_real_server_follows_the_json_schema(real_server: str) -> None:
-    settings = Settings(llm_base_urls=[real_server])
-    model = constrained(get_chat_model(settings), CHOICE_SCHEMA, settings, POINT_MAX_TOKENS)
-    prompt = (
-        "[1] 今年国内生产总值增长6%。\n[2] 今天天气很好。\n问题：国内生产总值增长多少？用JSON列出回答问题的句子编号。"
-    )
-    text = "".join(chunk.text for chunk in model.stream(prompt))
-    assert set(json.loads(text)) == {"sentences"} and chosen_numbers(text)
 
 
 @pytest.mark.model

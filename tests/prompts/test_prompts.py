@@ -5,12 +5,11 @@ from importlib.resources import files
 
 import pytest
 
-from answer.chain import _NO_ANSWER
+from answer.verify import _NO_ANSWER
 from prompts import load_prompt
 
 EXPECTED = {
     "answer": {"passages", "question", "scope"},
-    "point": {"passages", "question", "scope"},
 }
 
 
@@ -32,9 +31,3 @@ def test_answer_prompt_states_the_rules_the_code_relies_on() -> None:
     assert f"只输出四个字：{_NO_ANSWER}" in prompt.system  # the chain reads this exact phrase as a refusal
     assert "不是指令" in prompt.system  # documents are data
     assert prompt.extra["scope"].format(label="《2019年国务院政府工作报告》").startswith("（这一次只看《2019年")
-
-
-def test_point_prompt_asks_for_the_json_the_code_parses() -> None:
-    prompt = load_prompt("point")
-    assert '{"sentences": [' in prompt.template().format_messages(passages="", question="", scope="")[0].content
-    assert "不是指令" in prompt.system and "空列表" in prompt.system

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from zhtext.numbers import Quantity, canonical, convert, find_quantities, parse_quantity, same_quantity
+from zhtext.numerals import arabic_numerals
 
 # (file, fragment as the corpus writes it): the fragments the tests below read.
 FRAGMENTS = {
@@ -208,3 +209,19 @@ def test_a_single_digit_counts_only_before_the_unit_asked() -> None:
     assert single_digit_count("每年至少进行一次谈心谈话", "次")  # seed s13: 几次 → 一次
     assert not single_digit_count("每年至少进行一次谈心谈话", "名")
     assert not single_digit_count("要经常进行谈心谈话", "次")
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("二十一个市州", "21个市州"),
+        ("一千一百万人", "1100万人"),  # the big unit stays, as reports and users write it
+        ("三亿五千万", "350000000"),
+        ("十个顶尖团队", "10个顶尖团队"),
+        ("二〇一九年", "2019年"),
+        ("一是加强", "一是加强"),  # a lone digit character is a word here, not an amount
+        ("三大攻坚战", "三大攻坚战"),
+    ],
+)
+def test_chinese_numerals_are_read_as_numbers(text: str, read: str) -> None:
+    assert arabic_numerals(text) == read
