@@ -61,7 +61,7 @@ test: models chromium postgres lint
 	$(BIN)/python -m pytest -q -m "model or browser"
 
 test-fast: install
-	$(BIN)/python -m pytest -q -m "not model and not browser"
+	$(BIN)/python -m pytest -q -m "not model and not browser and not slow"
 
 bench: models
 	$(BIN)/python eval/bench_embed.py --out eval/results/bench_embed.json

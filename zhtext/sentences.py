@@ -25,8 +25,9 @@ SOFT_BREAKS = "，、：:,"  # where a too-long sentence may be cut
 CONTINUES = re.compile(
     r"^(特别是|尤其是|同时|此外|另外|因此|所以|但是|然而|而且|并且|其中|对此|为此|由此|从而|进而|这些|这是|这就)"
 )
-CLAUSE_END = re.compile(r"(?<=[。！？；;!?\n：:])")
-PHRASE_END = re.compile(r"[。！？；;!?\n，,：:]")
+# A colon before a digit is inside a ratio or a time (比重为3:6:1, 9:30), not the end of a lead-in.
+CLAUSE_END = re.compile(r"(?<=[。！？；;!?\n])|(?<=[：:])(?!\d)")
+PHRASE_END = re.compile(r"[。！？；;!?\n，,]|[：:](?!\d)")
 
 
 def heading_of(paragraph: str) -> tuple[int, str] | None:

@@ -119,3 +119,9 @@ def test_a_clause_joining_two_sentences_keeps_the_phrase_a_passage_holds() -> No
     (clause,) = attribute(draft, "城乡居民人均可支配收入分别增长了多少？", passages)
     assert [s.passage for s in clause.passages] == [0]
     assert not attribute("城镇居民人均可支配收入增长5.3%，城镇新增就业600万人。", "增长了多少？", passages)
+
+
+def test_a_ratio_is_one_fact_not_three_clauses() -> None:
+    passage = _p("先进、一般、后进基层党组织比重为3:6:1，软弱涣散党组织整顿取得成效。")
+    (clause,) = attribute("3:6:1", "先进、一般、后进基层党组织的比重是多少？", [passage])
+    assert clause.passages and "3:6:1" in passage.text[clause.passages[0].quote_start : clause.passages[0].quote_end]

@@ -60,6 +60,7 @@ def test_a_repair_drops_a_dead_writers_vectors_and_embeds_chunks_without_vectors
     assert found["doc_id"] == GWR_2018 and found["year"] == 2018  # embedded again with its metadata
 
 
+@pytest.mark.slow
 def test_seven_parallel_removals_all_happen_and_leave_a_fresh_keyword_index(
     settings: Settings, fake_index: SpeechIndex, corpus_dir: Path
 ) -> None:
@@ -80,6 +81,7 @@ def test_seven_parallel_removals_all_happen_and_leave_a_fresh_keyword_index(
     assert fresh.keyword().ids == []  # what is on disk is the last state, not a stale one
 
 
+@pytest.mark.slow
 def test_a_chroma_server_holds_the_vectors_of_each_index_apart(tmp_path: Path, corpus_dir: Path) -> None:
     import chromadb
 

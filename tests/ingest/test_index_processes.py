@@ -376,11 +376,12 @@ def machine_settings(max_examples: int, steps: int) -> settings:
     )
 
 
+@pytest.mark.slow
 def test_the_index_holds_together_under_processes_killed_at_random_points() -> None:
     run_state_machine_as_test(IndexProcesses, settings=machine_settings(max_examples=4, steps=10))
-    print(dict(STATS))
 
 
+@pytest.mark.slow
 def test_a_worker_killed_holding_the_write_lock_leaves_the_file_not_the_lock(tmp_path: Path) -> None:
     """The worker as a command, killed after its vectors were written and before its commit, holding the lock."""
     doc = tmp_path / DOCS[0]
@@ -408,6 +409,7 @@ def test_a_worker_killed_holding_the_write_lock_leaves_the_file_not_the_lock(tmp
     assert found["repaired"]["repair_ran"] and found["repaired"]["vectors"] == []
 
 
+@pytest.mark.slow
 def test_processes_opening_a_new_index_at_once_all_open(tmp_path: Path) -> None:
     """Chroma's first open creates its tables; two processes doing it at once failed 1 time in 4."""
     for trial in range(6):
@@ -497,6 +499,7 @@ def _long_document(name: str, paragraphs: int) -> str:
     )
 
 
+@pytest.mark.slow
 def test_a_long_lived_writer_keeps_the_vectors_another_process_wrote(tmp_path: Path) -> None:
     """A long-lived process writing on a stale HNSW index saved it over the one another process saved, once Chroma
     had purged the other's log entries (1000 a time): their vectors stayed in `get`, not in search."""

@@ -26,6 +26,7 @@ def runner(
     config.get_settings.cache_clear()
 
 
+@pytest.mark.slow
 def test_make_and_grade_json(runner: CliRunner) -> None:
     made = runner.invoke(quiz_app, ["make", "--n", "6", "--doc", "2019-03-05_gwr-2019.txt", "--seed", "3", "--json"])
     assert made.exit_code == 0, made.output

@@ -185,6 +185,7 @@ def stating_reports(corpus: dict[str, StoredDocument], indicator: str) -> set[st
     return found
 
 
+@pytest.mark.slow
 def test_recall_against_a_text_search(corpus: dict[str, StoredDocument], cells: dict[str, list[TargetCell]]) -> None:
     stated = found = 0
     for indicator in _SEARCH:

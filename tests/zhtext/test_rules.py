@@ -17,7 +17,7 @@ from zhtext.normalize import Normalized, has_words, normalize, without_quote_mar
 from zhtext.numerals import cn_int, digits, to_cn
 from zhtext.ordinals import Plenum, congress_ordinals, plenums, study_sessions
 from zhtext.places import PROVINCIAL_REPORT, provinces_in
-from zhtext.sentences import CONTINUES, heading_of, line_sentence_spans, sentence_spans
+from zhtext.sentences import CLAUSE_END, CONTINUES, PHRASE_END, heading_of, line_sentence_spans, sentence_spans
 from zhtext.terms import holds, quoted_terms
 from zhtext.years import arabic_years, asks_one_year, first_year, years_in
 
@@ -93,6 +93,11 @@ def test_sentences_never_split_inside_quotes_or_decimals() -> None:
         "下一句",
     ]
     assert heading_of("（三）全面推进乡村振兴。全面建设……") == (2, "（三）全面推进乡村振兴")
+
+
+def test_a_colon_ends_a_clause_except_inside_a_ratio_or_a_time() -> None:
+    assert CLAUSE_END.split("比重为3:6:1。目标是：增长6%") == ["比重为3:6:1。", "目标是：", "增长6%"]
+    assert [m.group() for m in PHRASE_END.finditer("9:30开会，议程：")] == ["，", "："]
     assert heading_of("一是要坚持") is None
 
 
