@@ -72,5 +72,8 @@ clean:
 	rm -rf data
 
 GOLD_DIR ?= ../shared/eval
+# The four published sets, then the paraphrases of 105 of their questions (verdicts and sources beside the originals').
 eval: ingest
-	for g in dev2 seed_dev corpus_dev; do rm -rf eval/runs/$$g; $(BIN)/speechqa eval --gold $(GOLD_DIR)/$$g.jsonl --out eval/runs/$$g; done
+	for g in dev2 dev3 seed_dev corpus_dev; do rm -rf eval/runs/$$g; $(BIN)/speechqa eval --gold $(GOLD_DIR)/$$g.jsonl --out eval/runs/$$g; done
+	rm -rf eval/runs/paraphrases; $(BIN)/speechqa eval --gold eval/paraphrases.jsonl --out eval/runs/paraphrases
+	$(BIN)/python -m eval.paraphrases --runs eval/runs

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from retrieval.types import Passage
 from zhtext.frames import ASKS_QUANTITY, ASKS_RESULT, ASKS_TARGET, BARE_COUNT, NOT_FOCUS, SETS_TARGET, STATES_TARGET
-from zhtext.normalize import HAN_RUN, Normalized
+from zhtext.normalize import HAN_RUN, Normalized, han_bigrams
 from zhtext.numbers import find_quantities, single_digit_count
 from zhtext.numerals import NUMERAL_CHARS
 from zhtext.sentences import line_sentence_spans
@@ -51,7 +51,7 @@ class FocusChecker:
         self._texts = None
         self._document_frequency.cache_clear()
 
-    @lru_cache(maxsize=4096)  # noqa: B019 - one checker per chain, living as long as the process
+    @lru_cache(maxsize=65536)  # noqa: B019 - one checker per chain, living as long as the process
     def _document_frequency(self, term: str) -> int:
         if self._texts is None:
             self._texts = [Normalized.of(t).text for t in self._chunk_texts()]
@@ -60,6 +60,16 @@ class FocusChecker:
     def weight(self, term: str) -> float:
         n = len(self._texts) if self._texts is not None else len(self._chunk_texts())
         return math.log((n + 1) / (self._document_frequency(term) + 1)) + 0.1
+
+    def pair_coverage(self, question: str, text: str) -> float:
+        """The IDF-weighted share of the question's character pairs found in the text: no word list decides what the
+        question is about, the corpus does (提出, 多少, 报告 are in most chunks and weigh almost nothing)."""
+        pairs = han_bigrams(Normalized.of(question).text)
+        if not pairs:
+            return 1.0
+        text = Normalized.of(text).text
+        weights = {p: self.weight(p) for p in pairs}
+        return sum(w for p, w in weights.items() if p in text) / sum(weights.values())
 
     def coverage(self, question: str, passages: Sequence[Passage]) -> float:
         """1.0 when the question has no focus words."""

@@ -11,7 +11,6 @@ import threading
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
 
-import numpy as np
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessageChunk
 
@@ -104,7 +103,6 @@ class AnswerChain:
         self.verifier = Verifier(
             self.focus,
             searcher,
-            self.similarity,
             settings.complete_lists,
             settings.min_list_coverage,
             settings.min_focus_coverage,
@@ -274,16 +272,6 @@ class AnswerChain:
                 final = event.answer
         assert final is not None
         return final
-
-    def similarity(self, question: str, sentences: list[str]) -> float:
-        """The embedder's cosine between the question and the closest sentence (0 when below 0)."""
-        if not sentences:
-            return 0.0
-        embeddings = self.searcher.embeddings
-        q = np.array(embeddings.embed_query(question))
-        vectors = np.array(embeddings.embed_documents(list(dict.fromkeys(sentences))))
-        cosines = vectors @ q / (np.linalg.norm(vectors, axis=1) * np.linalg.norm(q) + 1e-12)
-        return float(max(0.0, cosines.max()))
 
     def verify(self, context: AnswerContext, timings: dict[str, float], started: float) -> Answer:
         """Run the checks of answer/verify.py over the drafts: show what they verified, or refuse with the deciding

@@ -2,9 +2,11 @@
 
 Each signal on its own was once a gate (focus words cited, years, a quantity for 多少, figures in sentences that name
 what is asked): each refused right drafts on questions nobody here had read (a user's 经济增长 for the source's
-国内生产总值增长). Here they are inputs to one logistic regression, with the embedder's reading of the question
-beside the shown sentences, fitted on the published questions and measured on folds held out by document
-(answer/train_judge.py writes answer/judge.json; eval/README.md has the figures).
+国内生产总值增长). Here they are inputs to one logistic regression, beside the question's character pairs weighted by
+the corpus (no word list), fitted on the published questions and measured on folds held out by document
+(answer/train_judge.py writes answer/judge.json; eval/README.md has the figures). The embedder's cosine of the
+question and the shown sentences was measured as a signal and left out: the held-out figures were identical without
+it, and it cost an embedding call per answer.
 """
 
 from __future__ import annotations
@@ -24,10 +26,10 @@ class Signals:
 
     focus_cited: float  # IDF-weighted share of the question's focus words in the cited passages
     focus_quoted: float  # the same share in the shown sentences alone
+    pairs_quoted: float  # IDF-weighted share of the question's character pairs in the shown sentences (no word list)
     years_ok: float  # 1 when every cited passage of a document the question did not name is of a year it asks
     quantity_ok: float  # 0 when a how-many question is shown no quantity it does not already give
     anchored: float  # share of verified clauses whose figures sit in sentences naming what is asked (not loose)
-    similarity: float  # the embedder's cosine of the question and the closest shown sentence
     verified_share: float  # share of the draft's text (restatements aside) that a passage verified
     best_rank: float  # 1 / (1 + the retrieval rank of the best-ranked cited passage)
 
@@ -41,10 +43,10 @@ SIGNALS = tuple(f.name for f in fields(Signals))
 LOW = {
     "focus_cited": "引用的段落很少谈到问题所问的内容",
     "focus_quoted": "引用的句子很少谈到问题所问的内容",
+    "pairs_quoted": "引用的句子与问题用词相差较多",
     "years_ok": "引用的段落出自问题所问年份以外的文件",
     "quantity_ok": "引用的句子没有给出问题所问的数量",
     "anchored": "回答中的数字所在的句子没有提到问题所问的对象",
-    "similarity": "引用的句子与问题的意思相距较远",
     "verified_share": "模型回答的大部分内容不能在资料中核实",
     "best_rank": "引用的段落在检索结果中排名靠后",
 }

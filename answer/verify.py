@@ -6,6 +6,8 @@ answer, and leaves a Verdict in the trace: which check, what it decided, a stabl
     best_document  one occasion, two documents: the part that addresses it best ....... other part dropped
     previous_answer  a follow-up's clause that answers the previous question ......... clause dropped
     lists        the enumeration the answer begins, completed from its document ...... items added
+    years        a passage of another year than the one asked, from a document not named  refused
+    quantity     a how-many question shown no quantity it does not already give ....... refused
     judge        whether the verified text answers the question (answer/judge.py) .... answer shown or refused
 
 Nothing is shown that attribution did not verify; the judge only decides whether verified text answers.
@@ -13,7 +15,7 @@ Nothing is shown that attribution did not verify; the judge only decides whether
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from answer.answerability import FocusChecker, gives_quantity, numbers_anchored, years_consistent
@@ -37,12 +39,16 @@ REASONS = {
     "servers_busy": "模型服务器都在忙",
     "model_declined": "模型判断资料不足以回答",
     "nothing_verified": "回答中没有能在资料中核实的内容",
+    "wrong_year": "引用的段落出自问题所问年份以外的文件",
+    "no_quantity": "引用的段落没有给出问题所问的数量",
     "not_answered": "核实过的原文不足以回答这个问题",
 }
 # Which check gave each reason (the chat names it; the eval report counts refusals by it).
 CHECK_OF = {
     "model_declined": "model",
     "nothing_verified": "attribution",
+    "wrong_year": "years",
+    "no_quantity": "quantity",
     "not_answered": "judge",
 }
 CHECK_WORDS = {  # each check's name in the chat's words
@@ -53,6 +59,8 @@ CHECK_WORDS = {  # each check's name in the chat's words
     "best_document": "文件选择",
     "previous_answer": "追问检查",
     "lists": "列表补全",
+    "years": "年份核对",
+    "quantity": "数量核对",
     "judge": "作答判断",
     "servers": "模型服务",
 }
@@ -79,24 +87,32 @@ class Verifier:
         self,
         focus: FocusChecker,
         source: DocumentSource,
-        embed: Callable[[str, list[str]], float],
         complete_lists: bool,
         min_list_coverage: float,
         min_focus_coverage: float,
     ) -> None:
         self.focus = focus
         self.source = source
-        self.embed = embed  # the embedder's cosine of a question and the closest of some sentences
         self.complete_lists = complete_lists
         self.min_list_coverage = min_list_coverage
         self.min_focus_coverage = min_focus_coverage
 
     def verify(self, context: AnswerContext, judge: Judge | None) -> Verified:
-        """Every check in turn; with judge None, whatever was verified is shown (the judge's training data)."""
+        """Every check in turn; with judge None, whatever the other checks verified is shown."""
         result = self.candidate(context)
-        if result.refused or judge is None:
+        if result.refused:
             return result
         assert result.signals is not None
+        for check, code, holds in (
+            ("years", "wrong_year", result.signals.years_ok == 1),
+            ("quantity", "no_quantity", result.signals.quantity_ok == 1),
+        ):
+            if not holds:  # rules of meaning, not of wording: kept as gates too (held-out: abstention 0.79 -> 0.86)
+                result.trace.append(Verdict(check, REFUSED, code))
+                result.refused = code
+                return result
+        if judge is None:
+            return result
         p = judge.probability(result.signals)
         result.probability = p
         if p >= judge.threshold:
@@ -251,10 +267,10 @@ class Verifier:
         return Signals(
             focus_cited=self.focus.coverage(about, cited),
             focus_quoted=self.focus.text_coverage(about, "".join(sentences)),
+            pairs_quoted=self.focus.pair_coverage(about, "".join(sentences)),
             years_ok=float(years_consistent(about, unnamed)),
             quantity_ok=float(gives_quantity(about, shown)),
             anchored=sum(not c.loose for c in verified) / len(verified),
-            similarity=self.embed(about, sentences),
             verified_share=min(1.0, sum(len(Normalized.of(c.text).text) for c in verified) / max(drafted, 1)),
             best_rank=1.0 / (1 + min(s.passage for s in supports)),
         )

@@ -105,21 +105,3 @@ def real_services(tmp_path_factory: pytest.TempPathFactory):
     report = ingest([settings.corpus_dir / n for n in names] + [planted / INJECTION_DOC], settings, services.index)
     assert report.ok, report.failed
     return services
-
-
-@pytest.fixture(autouse=True)
-def typical_similarity_with_fake_embeddings(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fake embeddings are hashes: their cosine means nothing, and the judge (answer/judge.py) reads the embedder's
-    cosine of a question and the shown sentences. With them, the judge is given a typical right answer's reading, so
-    these tests decide on the other signals; the real embedder's reading is tested by the model tests."""
-    from answer.chain import AnswerChain
-    from answer.judge import load_judge
-
-    real = AnswerChain.similarity
-
-    def similarity(self: AnswerChain, question: str, sentences: list[str]) -> float:
-        if isinstance(self.searcher.embeddings, DeterministicFakeEmbedding):
-            return load_judge().reference["similarity"] if sentences else 0.0
-        return real(self, question, sentences)
-
-    monkeypatch.setattr(AnswerChain, "similarity", similarity)

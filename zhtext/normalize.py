@@ -60,3 +60,9 @@ class Normalized:
 def without_quote_marks(text: str) -> str:
     """The text without quotation and title marks."""
     return _QUOTE_MARK.sub("", text)
+
+
+def han_bigrams(text: str) -> set[str]:
+    """The pairs of adjacent Han characters of a text (within runs): Chinese has no spaces, and a word of two or more
+    characters is found by its pairs whatever a word list or segmenter would cut (经济增长 → 经济, 济增, 增长)."""
+    return {run[i : i + 2] for run in HAN_RUN.findall(text) for i in range(len(run) - 1)}

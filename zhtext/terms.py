@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from zhtext.numerals import cn_int
 
@@ -41,33 +40,12 @@ def quoted_terms(text: str) -> list[str]:
     return [a or b for a, b in QUOTED.findall(text)]
 
 
-# A Chinese abbreviation keeps characters of the full name in order (中央纪委 = 中央纪律检查委员会, 常委会 = 常务委员会,
-# 发改委 = 发展和改革委员会): a text holds a term of three or more characters when they appear in that order within
-# one phrase no longer than ABBREVIATED_SPAN times the term, starting and ending with its first and last characters.
-# Two-character terms are left out: 当天 would be found in 当今天下.
-ABBREVIATION_MIN = 3
-ABBREVIATED_SPAN = 3
-_PHRASE_BREAK = "，。；：、！？,.;:!?“”《》（）()\n"
-
-
-@lru_cache(maxsize=4096)
-def _expansion(term: str) -> re.Pattern[str]:
-    gap = rf"[^{_PHRASE_BREAK}]*?"
-    return re.compile(re.escape(term[0]) + "".join(gap + re.escape(c) for c in term[1:]))
-
-
-def abbreviates(text: str, term: str) -> bool:
-    """Whether the text writes out in full what the term abbreviates (see ABBREVIATION_MIN)."""
-    if len(term) < ABBREVIATION_MIN or term[0] not in text:
-        return False
-    limit = ABBREVIATED_SPAN * len(term)
-    return any(len(m.group()) <= limit for m in _expansion(term).finditer(text))
-
-
 def holds(text: str, term: str) -> bool:
-    """Whether the text says the term, an equivalent of it (EQUIVALENTS) or the full name it abbreviates; a
-    numbered abbreviation ("六稳", "四个心中有") is said by its N expansions ("稳就业、稳金融…" holds 稳 six times)."""
-    if term in text or any(e in text for e in EQUIVALENTS.get(term, ())) or abbreviates(text, term):
+    """Whether the text says the term or an equivalent of it (EQUIVALENTS); a numbered abbreviation ("六稳",
+    "四个心中有") is said by its N expansions ("稳就业、稳金融…" holds 稳 six times). Abbreviations written out in full
+    (中央纪委 for 中央纪律检查委员会) were matched here until the judge (answer/judge.py) made it redundant: switched
+    off, it changed no verdict of the four published sets, so it was deleted."""
+    if term in text or any(e in text for e in EQUIVALENTS.get(term, ())):
         return True
     counted = _COUNTED.fullmatch(term)
     if counted is None:

@@ -7,10 +7,10 @@ from answer.judge import LOW, SIGNALS, Judge, Signals, load_judge
 RIGHT = Signals(
     focus_cited=1.0,
     focus_quoted=0.9,
+    pairs_quoted=0.8,
     years_ok=1.0,
     quantity_ok=1.0,
     anchored=1.0,
-    similarity=0.92,
     verified_share=1.0,
     best_rank=1.0,
 )
