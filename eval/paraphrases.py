@@ -4,10 +4,11 @@
 
 `eval/paraphrases.jsonl` holds three paraphrases (synonyms, the document named another way, colloquial wording) of
 105 published questions, written by a helper who had not read the code, in the FORMAT.md contract with `original`
-naming the question it restates. This reads the live runs of the paraphrases (RUNS/paraphrases) and of the
-originals' sets (RUNS/<set>), re-verifies both with this code, and reports: verdict agreement (answered or refused,
-as the original), source agreement (both answered, and they cite an overlapping stretch of the same document), and
-precision, coverage and refused-with-a-right-draft of the paraphrases beside their originals.
+naming the question it restates. This reads the live run of the paraphrases (RUNS/paraphrases) and of the
+originals' sets (RUNS/<set>, else their recorded drafts in eval/results), re-verifies both with this code, and
+reports: verdict agreement (answered or refused, as the original), source agreement (both answered, and they cite
+an overlapping stretch of the same document), and precision, coverage and refused-with-a-right-draft of the
+paraphrases beside their originals.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from retrieval.hybrid import HybridSearcher
 
 PARAPHRASES = Path("eval/paraphrases.jsonl")
 GOLD = Path("../shared/eval")
+RECORDED = Path("eval/results")  # drafts_<set>.jsonl: the originals' drafts when a set has no live run
 KEYS = (
     "citation_precision",
     "citation_recall",
@@ -36,7 +38,9 @@ KEYS = (
 
 
 def _answers(chain: AnswerChain, run: Path) -> dict[str, dict]:
-    stored = [json.loads(line) for line in (run / "answers.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    """A run's answers re-verified by this code (a recorded set's drafts when `run` names one in RECORDED)."""
+    path = run / "answers.jsonl" if run.is_dir() else run.parent / f"drafts_{run.name}.jsonl"
+    stored = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     return {a["id"]: a for a in reverify(chain, stored)}
 
 
@@ -60,7 +64,8 @@ def main() -> None:
     originals: dict[str, tuple[dict, dict]] = {}
     for name in sorted({p["set"] for p in paraphrases}):
         gold = {g["id"]: g for g in load_gold(GOLD / f"{name}.jsonl")}
-        answers = _answers(chain, args.runs / name)
+        run = args.runs / name
+        answers = _answers(chain, run if (run / "answers.jsonl").exists() else RECORDED / name)
         originals |= {qid: (gold[qid], answers[qid]) for qid in gold if qid in answers}
     pairs = [(p, para[p["id"]], *originals[p["original"]]) for p in paraphrases if p["id"] in para]
     agree = [pa["abstained"] == oa["abstained"] for _, pa, _, oa in pairs]

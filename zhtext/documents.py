@@ -29,14 +29,24 @@ ABBREVIATIONS = (
     (re.compile(r"中纪委"), "中央纪委"),
     # 人民政协 is the CPPCC (在中央政协工作会议暨庆祝中国人民政治协商会议成立70周年大会上的讲话).
     (re.compile(r"(?<!中国)人民政协"), "中国人民政治协商会议"),
+    # Users drop 工作 from the report's name (政府报告, 省政府报告); no document calls anything else 政府报告.
+    (re.compile(r"政府报告"), GWR),
+)
+# A year written with two digits before a report, the 两会 or a premier's report (15年政府报告, 02年两会): 19xx above
+# 30; not a count of years (近15年, 过去15年, 这15年).
+_TWO_DIGIT_YEAR = re.compile(
+    r"(?<![\d年近去这前后多几每])(\d{2})年(?=的?(?:全国)?(?:两会|政府|省政府|国务院|总理|报告))"
 )
 # Anniversaries are written either way (庆祝改革开放四十周年 / 在庆祝改革开放40周年大会上): compared in digits.
 _ANNIVERSARY_NUMERAL = re.compile(rf"([{NUMERAL_CHARS}]+)(?=周年)")
 
 
 def normalize_naming(text: str) -> str:
-    """The text with years and anniversaries in digits and abbreviated meeting names written out."""
+    """The text with years in four digits, anniversaries in digits and abbreviated names written out."""
     text = arabic_years(text)
+    text = _TWO_DIGIT_YEAR.sub(
+        lambda m: f"{1900 + int(m.group(1)) if int(m.group(1)) > 30 else 2000 + int(m.group(1))}年", text
+    )
     for pattern, full in ABBREVIATIONS:
         text = pattern.sub(full, text)
     return _ANNIVERSARY_NUMERAL.sub(lambda m: str(cn_int(m.group(1)) or m.group(1)), text)

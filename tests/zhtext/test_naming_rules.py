@@ -144,6 +144,14 @@ def test_normalize_naming_expands_abbreviations_and_anniversary_numerals() -> No
     assert normalize_naming("纪念五四运动一百周年大会") == "纪念五四运动100周年大会"
 
 
+def test_users_short_forms_of_a_reports_name_and_year() -> None:
+    assert normalize_naming("朱总理02年政府报告里") == "朱总理2002年政府工作报告里"
+    assert normalize_naming("25年两会政府报告") == "2025年两会政府工作报告"
+    assert normalize_naming("99年国务院政府工作报告") == "1999年国务院政府工作报告"
+    assert normalize_naming("近15年政府投资") == "近15年政府投资"  # a count of years, not a year
+    assert normalize_naming("改革开放40年来") == "改革开放40年来"
+
+
 def test_dates_with_month_day_and_the_same_year() -> None:
     first, second = dates_in("2020年2月23日的工作部署会议和同年9月的抗疫表彰大会上")  # dev2 d2b046
     assert (first.year, first.month, first.day, first.precision) == (2020, 2, 23, 3)
