@@ -264,10 +264,14 @@ class Verifier:
         unnamed = [p for p in cited if p.doc not in context.named_documents]
         verified = [c for c in kept if c.passages]
         drafted = sum(len(Normalized.of(p.draft).text) for p in context.parts if not _declined(p))
+        quoted = "".join(sentences)
+        # A follow-up's own words are elliptical (浙江省同一年的目标呢？): what it asks is read with the question before
+        # it too, whichever addresses the cited text more (the previous-answer check keeps it from repeating that one).
+        asked = [about, context.search_text] if context.previous else [about]
         return Signals(
-            focus_cited=self.focus.coverage(about, cited),
-            focus_quoted=self.focus.text_coverage(about, "".join(sentences)),
-            pairs_quoted=self.focus.pair_coverage(about, "".join(sentences)),
+            focus_cited=max(self.focus.coverage(a, cited) for a in asked),
+            focus_quoted=max(self.focus.text_coverage(a, quoted) for a in asked),
+            pairs_quoted=max(self.focus.pair_coverage(a, quoted) for a in asked),
             years_ok=float(years_consistent(about, unnamed)),
             quantity_ok=float(gives_quantity(about, shown)),
             anchored=sum(not c.loose for c in verified) / len(verified),
