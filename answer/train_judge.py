@@ -28,7 +28,7 @@ from sklearn.model_selection import GroupKFold
 from answer.chain import AnswerChain
 from answer.judge import JUDGE_FILE, SIGNALS, Judge, Signals
 from config import get_settings
-from eval.metrics import score
+from eval.metrics import ANSWER_KEYS, score
 from eval.reverify import stored_context
 from eval.run import load_gold
 from retrieval.hybrid import HybridSearcher
@@ -240,24 +240,14 @@ def unsure(rows: list[dict], band: float = 0.2) -> str:
     return f"refused within {band} of the threshold (held-out): {len(near)}, right {right}, unanswerable {unanswerable}"
 
 
-KEYS = (
-    "citation_precision",
-    "citation_recall",
-    "answer_coverage",
-    "abstention_accuracy",
-    "false_abstention",
-    "refused_right_draft",
-)
-
-
 def table(rows: list[dict], variants: dict[str, dict[int, bool]]) -> str:
-    lines = ["| decision | set | " + " | ".join(KEYS) + " |", "|---|---|" + "---|" * len(KEYS)]
+    lines = ["| decision | set | " + " | ".join(ANSWER_KEYS) + " |", "|---|---|" + "---|" * len(ANSWER_KEYS)]
     for name, shows in variants.items():
         pairs = decided(rows, shows)
         for subset in ("all", *SETS):
             chosen = [p for p, r in zip(pairs, rows) if subset in ("all", r["set"])]
             m = score(chosen)
-            cells = " | ".join("–" if m[k] is None else f"{m[k]:.3f}" for k in KEYS)
+            cells = " | ".join("–" if m[k] is None else f"{m[k]:.3f}" for k in ANSWER_KEYS)
             lines.append(f"| {name} | {subset} | {cells} |")
     return "\n".join(lines)
 

@@ -34,6 +34,15 @@ METRIC_KEYS = (
     "latency_p50_ms",
     "latency_p95_ms",
 )
+# The answer-quality shares the issue goals name, in the order reports print them.
+ANSWER_KEYS = (
+    "citation_precision",
+    "citation_recall",
+    "answer_coverage",
+    "abstention_accuracy",
+    "false_abstention",
+    "refused_right_draft",
+)
 _MARKER = re.compile(r"\[(\d+)\]")
 
 

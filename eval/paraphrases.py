@@ -19,7 +19,7 @@ from pathlib import Path
 
 from answer.chain import AnswerChain
 from config import get_settings
-from eval.metrics import score
+from eval.metrics import ANSWER_KEYS, score
 from eval.reverify import reverify
 from eval.run import load_gold
 from retrieval.hybrid import HybridSearcher
@@ -27,14 +27,6 @@ from retrieval.hybrid import HybridSearcher
 PARAPHRASES = Path("eval/paraphrases.jsonl")
 GOLD = Path("../shared/eval")
 RECORDED = Path("eval/results")  # drafts_<set>.jsonl: the originals' drafts when a set has no live run
-KEYS = (
-    "citation_precision",
-    "citation_recall",
-    "answer_coverage",
-    "abstention_accuracy",
-    "false_abstention",
-    "refused_right_draft",
-)
 
 
 def _answers(chain: AnswerChain, run: Path) -> dict[str, dict]:
@@ -82,9 +74,9 @@ def main() -> None:
     print("verdict agreement by style", json.dumps(by_style))
     asked = score([(p, pa) for p, pa, _, _ in pairs])
     original = score(list({g["id"]: (g, oa) for _, _, g, oa in pairs}.values()))
-    print("| questions | " + " | ".join(KEYS) + " |")
+    print("| questions | " + " | ".join(ANSWER_KEYS) + " |")
     for label, m in (("originals", original), ("paraphrases", asked)):
-        print(f"| {label} | " + " | ".join("–" if m[k] is None else f"{m[k]:.3f}" for k in KEYS) + " |")
+        print(f"| {label} | " + " | ".join("–" if m[k] is None else f"{m[k]:.3f}" for k in ANSWER_KEYS) + " |")
     if args.show:
         for (p, pa, _, oa), ok in zip(pairs, agree):
             if not ok:

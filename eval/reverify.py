@@ -18,7 +18,7 @@ from answer.chain import AnswerChain, context_of
 from answer.conversation import Resolved
 from answer.types import AnswerContext, Part
 from config import get_settings
-from eval.metrics import score_by_type
+from eval.metrics import ANSWER_KEYS, score_by_type
 from eval.run import load_gold
 from retrieval.hybrid import HybridSearcher
 from retrieval.query import understand
@@ -86,7 +86,6 @@ def verdicts(answers: list[dict]) -> dict[str, str]:
 
 RECORDED = Path("eval/results")
 GOLD = Path("../shared/eval")
-KEYS = ("citation_precision", "citation_recall", "answer_coverage", "abstention_accuracy", "false_abstention")
 
 
 def recorded_sets(chain: AnswerChain, names: list[str], write: bool) -> None:
@@ -99,7 +98,7 @@ def recorded_sets(chain: AnswerChain, names: list[str], write: bool) -> None:
         stored = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
         answers = reverify(chain, stored)
         metrics = score_by_type([(gold[a["id"]], a) for a in answers])
-        print(name, json.dumps({k: round(metrics[k], 3) for k in KEYS}))
+        print(name, json.dumps({k: round(metrics[k], 3) for k in ANSWER_KEYS}))
         every[name] = verdicts(answers)
     if write:
         (RECORDED / "verdicts.json").write_text(json.dumps(every, ensure_ascii=False, indent=1) + "\n", "utf-8")
