@@ -59,7 +59,10 @@ def app(tmp_path_factory: pytest.TempPathFactory, quiz_settings: Settings) -> It
 def _current(page: Any, service: QuizService) -> QuizItem:
     """The item on screen: its stem and its kind's name (a fill-in and a choice item can share a stem)."""
     shown = page.inner_text("#sq-quiz-question").replace("\n", "")
-    return next(it for it in service.bank() if it.question[:40] in shown and KIND_NAMES[it.kind] in shown)
+    same = [it for it in service.bank() if it.question[:40] in shown and KIND_NAMES[it.kind] in shown]
+    # Items of one paragraph can share a stem's first 40 characters: the one on screen is the one whose options show.
+    listed = page.inner_text("#sq-quiz-choice") if page.locator("#sq-quiz-choice").is_visible() else ""
+    return next((it for it in same if all(o in listed for o in it.options or ())), same[0])
 
 
 def _answer(page: Any, item: QuizItem, right: bool) -> None:
