@@ -77,7 +77,6 @@ class Verified:
     refused: str = ""  # the reason code when refused
     text: str = ""
     citations: list[Citation] = field(default_factory=list)
-    probability: float | None = None  # the judge's, when it ran
 
 
 class Verifier:
@@ -114,7 +113,6 @@ class Verifier:
         if judge is None:
             return result
         p = judge.probability(result.signals)
-        result.probability = p
         if p >= judge.threshold:
             result.trace.append(Verdict("judge", PASSED, "answered", evidence=f"p={p:.2f} ≥ {judge.threshold:.2f}"))
             return result

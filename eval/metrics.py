@@ -19,21 +19,6 @@ from zhtext.normalize import normalize
 from zhtext.numerals import arabic_numerals
 
 K_VALUES = (1, 3, 5, 10)
-METRIC_KEYS = (
-    "recall@1",
-    "recall@3",
-    "recall@5",
-    "recall@10",
-    "mrr",
-    "citation_precision",
-    "citation_recall",
-    "answer_coverage",
-    "abstention_accuracy",
-    "false_abstention",
-    "refused_right_draft",
-    "latency_p50_ms",
-    "latency_p95_ms",
-)
 # The answer-quality shares the issue goals name, in the order reports print them.
 ANSWER_KEYS = (
     "citation_precision",
@@ -43,6 +28,7 @@ ANSWER_KEYS = (
     "false_abstention",
     "refused_right_draft",
 )
+METRIC_KEYS = (*(f"recall@{k}" for k in K_VALUES), "mrr", *ANSWER_KEYS, "latency_p50_ms", "latency_p95_ms")
 _MARKER = re.compile(r"\[(\d+)\]")
 
 
@@ -106,18 +92,7 @@ def score(pairs: Iterable[tuple[dict, dict]], answered: bool = True) -> dict:
     Each share is computed per question, then averaged (FORMAT.md, "Averaging"); `<key>_pooled` pools every quote,
     point or cited passage instead. answered=False (a retrieval-only run) scores retrieval alone.
     """
-    shares = {
-        key: _Shares()
-        for key in (
-            *(f"recall@{k}" for k in K_VALUES),
-            "citation_precision",
-            "citation_recall",
-            "answer_coverage",
-            "abstention_accuracy",
-            "false_abstention",
-            "refused_right_draft",
-        )
-    }
+    shares = {key: _Shares() for key in (*(f"recall@{k}" for k in K_VALUES), *ANSWER_KEYS)}
     refusals: dict[str, int] = {}
     reciprocal_ranks: list[float] = []
     latencies: list[float] = []
